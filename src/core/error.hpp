@@ -1,0 +1,51 @@
+// Errors and cancellation for the pure C++ core.
+//
+// Core code reports failures by throwing eventml::core::Error; the PostgreSQL
+// glue (src/pg/boundary.hpp) catches it and maps the kind to a SQLSTATE.
+// Core code never calls PostgreSQL.
+#pragma once
+
+#include <cstdarg>
+#include <stdexcept>
+#include <string>
+
+namespace eventml::core {
+
+enum class ErrorKind {
+    InvalidValue,    // an argument or data value outside its domain
+    ArrayShape,      // wrong array length or dimensionality
+    LimitExceeded,   // a documented size limit was passed
+    CorruptState,    // a serialized state failed validation
+    Cancelled,       // the stop callback asked us to stop
+};
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message)
+        : std::runtime_error(message), kind_(kind) {}
+    ErrorKind kind() const noexcept { return kind_; }
+
+private:
+    ErrorKind kind_;
+};
+
+// Throws Error(kind, printf-style message).
+[[noreturn]] void fail(ErrorKind kind, const char* format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+// "Should I stop?" callback for long loops. The glue answers it from
+// PostgreSQL's interrupt flags; core code calls poll() and unwinds by
+// throwing Cancelled, so no PostgreSQL longjmp ever crosses C++ frames.
+class StopCheck {
+public:
+    using Fn = bool (*)();
+    explicit StopCheck(Fn fn = nullptr) : fn_(fn) {}
+    void poll() const {
+        if (fn_ != nullptr && fn_()) fail(ErrorKind::Cancelled, "cancelled");
+    }
+
+private:
+    Fn fn_;
+};
+
+}  // namespace eventml::core

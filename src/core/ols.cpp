@@ -1,0 +1,269 @@
+#include "ols.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include <Eigen/Dense>
+
+#include "distributions.hpp"
+
+namespace eventml::core::ols {
+namespace {
+
+constexpr std::uint32_t kMagic = 0x534c4f45;  // "EOLS" little-endian
+constexpr std::uint16_t kVersion = 1;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// The block starts with this header; then first_x[k] (doubles), constant[k]
+// (bytes, padded to 8), then the packed upper triangle of R, row by row.
+struct Header {
+    std::uint32_t magic;
+    std::uint16_t version;
+    std::uint16_t k;
+    std::int64_t n;          // rows with positive weight
+    double sum_w;            // Σw
+    double mean_y;           // weighted mean of y (West's update)
+    double m2_y;             // Σw(y - mean_y)²
+    double sum_log_w;        // Σlog(w), for the weighted log-likelihood
+};
+static_assert(sizeof(Header) % 8 == 0, "doubles after the header stay aligned");
+
+std::size_t pad8(std::size_t n) { return (n + 7) & ~std::size_t{7}; }
+std::size_t triangle(int m) { return static_cast<std::size_t>(m) * (m + 1) / 2; }
+// Offset of row j in the packed upper triangle of an m×m matrix.
+std::size_t row_offset(int m, int j) {
+    return static_cast<std::size_t>(j) * m - static_cast<std::size_t>(j) * (j - 1) / 2;
+}
+
+struct Layout {
+    Header* header;
+    double* first_x;
+    unsigned char* constant;
+    double* r;
+
+    Layout(unsigned char* base, int k)
+        : header(reinterpret_cast<Header*>(base)),
+          first_x(reinterpret_cast<double*>(base + sizeof(Header))),
+          constant(base + sizeof(Header) + sizeof(double) * k),
+          r(reinterpret_cast<double*>(base + sizeof(Header) + sizeof(double) * k + pad8(k))) {}
+};
+
+}  // namespace
+
+std::size_t State::bytes(int k) {
+    return sizeof(Header) + sizeof(double) * k + pad8(k) + sizeof(double) * triangle(k + 1);
+}
+
+State State::create(void* memory, int k) {
+    if (k < 1 || k > kMaxColumns)
+        fail(ErrorKind::LimitExceeded, "x has %d elements; between 1 and %d are supported",
+             k, kMaxColumns);
+    std::memset(memory, 0, bytes(k));
+    auto* header = static_cast<Header*>(memory);
+    header->magic = kMagic;
+    header->version = kVersion;
+    header->k = static_cast<std::uint16_t>(k);
+    return State(static_cast<unsigned char*>(memory));
+}
+
+State State::attach(void* memory, std::size_t size) {
+    if (size < sizeof(Header)) fail(ErrorKind::CorruptState, "ols state is truncated (%zu bytes)", size);
+    const auto* header = static_cast<const Header*>(memory);
+    if (header->magic != kMagic || header->version != kVersion)
+        fail(ErrorKind::CorruptState, "not an ols state of version %d", kVersion);
+    if (header->k < 1 || header->k > kMaxColumns || size != bytes(header->k) || header->n < 0)
+        fail(ErrorKind::CorruptState, "ols state for %d columns has an inconsistent size (%zu bytes)",
+             static_cast<int>(header->k), size);
+    Layout layout(static_cast<unsigned char*>(memory), header->k);
+    for (int j = 0; j < header->k; ++j)
+        if (layout.constant[j] > 1) fail(ErrorKind::CorruptState, "ols state has a bad column flag");
+    return State(static_cast<unsigned char*>(memory));
+}
+
+int State::columns() const { return reinterpret_cast<const Header*>(base_)->k; }
+
+std::int64_t State::rows() const { return reinterpret_cast<const Header*>(base_)->n; }
+
+// Rotates the augmented row (k x-values then y, already scaled by sqrt(w))
+// into R with one Givens rotation per column; row is overwritten.
+void State::rotate_in(double* row) const {
+    const int m = columns() + 1;
+    Layout layout(base_, m - 1);
+    for (int j = 0; j < m; ++j) {
+        const double b = row[j];
+        if (b == 0) continue;
+        double* rj = layout.r + row_offset(m, j);
+        const double a = rj[0];
+        double h = std::sqrt(a * a + b * b);
+        if (!std::isfinite(h)) h = std::hypot(a, b);  // a² + b² overflowed
+        const double c = a / h, s = b / h;
+        rj[0] = h;
+        for (int i = 1; i < m - j; ++i) {
+            const double rv = rj[i], xv = row[j + i];
+            rj[i] = c * rv + s * xv;
+            row[j + i] = c * xv - s * rv;
+        }
+    }
+}
+
+void State::add(double y, const double* x, double w) {
+    const int k = columns();
+    if (!std::isfinite(y)) fail(ErrorKind::InvalidValue, "y must be finite, got %g", y);
+    if (!std::isfinite(w) || w < 0)
+        fail(ErrorKind::InvalidValue, "weight must be finite and non-negative, got %g", w);
+    for (int j = 0; j < k; ++j)
+        if (!std::isfinite(x[j])) fail(ErrorKind::InvalidValue, "x[%d] must be finite, got %g", j + 1, x[j]);
+    if (w == 0) return;
+
+    Layout layout(base_, k);
+    Header& h = *layout.header;
+    if (h.n == 0) {
+        std::memcpy(layout.first_x, x, sizeof(double) * k);
+        std::memset(layout.constant, 1, k);
+    } else {
+        for (int j = 0; j < k; ++j)
+            if (x[j] != layout.first_x[j]) layout.constant[j] = 0;
+    }
+    h.n += 1;
+    h.sum_w += w;
+    const double delta = y - h.mean_y;
+    h.mean_y += delta * (w / h.sum_w);
+    h.m2_y += w * delta * (y - h.mean_y);
+    h.sum_log_w += std::log(w);
+
+    double row[kMaxColumns + 1];
+    const double root_w = std::sqrt(w);
+    for (int j = 0; j < k; ++j) row[j] = root_w * x[j];
+    row[k] = root_w * y;
+    rotate_in(row);
+}
+
+void State::merge(const State& other) {
+    const int k = columns();
+    if (other.columns() != k)
+        fail(ErrorKind::ArrayShape, "cannot merge ols states with %d and %d columns", k, other.columns());
+    Layout to(base_, k), from(other.base_, k);
+    const Header& b = *from.header;
+    if (b.n == 0) return;
+    Header& a = *to.header;
+    if (a.n == 0) {
+        std::memcpy(to.first_x, from.first_x, sizeof(double) * k);
+        std::memcpy(to.constant, from.constant, k);
+    } else {
+        for (int j = 0; j < k; ++j)
+            to.constant[j] = to.constant[j] && from.constant[j] && to.first_x[j] == from.first_x[j];
+    }
+    // Chan et al.'s pairwise update of the weighted mean and M2.
+    const double sum_w = a.sum_w + b.sum_w;
+    const double delta = b.mean_y - a.mean_y;
+    a.m2_y += b.m2_y + delta * delta * (a.sum_w * b.sum_w / sum_w);
+    a.mean_y += delta * (b.sum_w / sum_w);
+    a.sum_w = sum_w;
+    a.n += b.n;
+    a.sum_log_w += b.sum_log_w;
+
+    const int m = k + 1;
+    double row[kMaxColumns + 1];
+    for (int j = 0; j < m; ++j) {
+        std::fill(row, row + j, 0.0);
+        std::memcpy(row + j, from.r + row_offset(m, j), sizeof(double) * (m - j));
+        rotate_in(row);
+    }
+}
+
+void State::finish(FitOutput& out, const StopCheck& stop) const {
+    const int k = columns();
+    const int m = k + 1;
+    Layout layout(base_, k);
+    const Header& h = *layout.header;
+
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(m, m);
+    for (int j = 0; j < m; ++j)
+        for (int i = j; i < m; ++i) a(j, i) = layout.r[row_offset(m, j) + (i - j)];
+
+    // Condition number of sqrt(W) X: its singular values are R's.
+    {
+        Eigen::BDCSVD<Eigen::MatrixXd> svd(a.topLeftCorner(k, k));
+        const auto& sv = svd.singularValues();
+        out.condition_number = sv(0) / sv(k - 1);
+    }
+    const double tss_uncentered = a.col(k).squaredNorm();
+
+    // Re-triangularize column by column in order, skipping aliased columns,
+    // as R's dqrdc2 does: rank and kept columns match lm's.
+    std::vector<int> kept;
+    kept.reserve(k);
+    Eigen::VectorXd workspace(m);
+    int p = 0;
+    for (int j = 0; j < k; ++j) {
+        stop.poll();
+        const double original = a.col(j).norm();  // rotations keep column norms
+        auto rest = a.col(j).segment(p, m - p);
+        const double remaining = rest.norm();
+        out.aliased[j] = !(original > 0 && remaining > kAliasTolerance * original);
+        if (out.aliased[j]) continue;
+        if (m - p > 1) {
+            Eigen::VectorXd essential(m - p - 1);
+            double tau = 0, beta = 0;
+            rest.makeHouseholder(essential, tau, beta);
+            a.block(p, j + 1, m - p, m - j - 1).applyHouseholderOnTheLeft(essential, tau, workspace.data());
+            a(p, j) = beta;
+            a.col(j).segment(p + 1, m - p - 1).setZero();
+        }
+        kept.push_back(j);
+        ++p;
+    }
+    const int rank = p;
+    Eigen::MatrixXd t(rank, rank);
+    for (int c = 0; c < rank; ++c) t.col(c) = a.col(kept[c]).head(rank);
+    const Eigen::VectorXd z = a.col(k).head(rank);
+    const double rss = a.col(k).segment(rank, m - rank).squaredNorm();
+
+    const auto upper = t.triangularView<Eigen::Upper>();
+    const Eigen::VectorXd beta = upper.solve(z);
+    const Eigen::MatrixXd t_inv = upper.solve(Eigen::MatrixXd::Identity(rank, rank));
+    const Eigen::MatrixXd unscaled_cov = t_inv * t_inv.transpose();
+
+    const double n = static_cast<double>(h.n);
+    const double df = n - rank;
+    const double sigma2 = df > 0 ? rss / df : kNaN;
+
+    std::fill(out.coef, out.coef + k, kNaN);
+    std::fill(out.std_err, out.std_err + k, kNaN);
+    std::fill(out.t_stat, out.t_stat + k, kNaN);
+    std::fill(out.p_value, out.p_value + k, kNaN);
+    std::fill(out.cov, out.cov + static_cast<std::size_t>(k) * k, kNaN);
+    for (int c = 0; c < rank; ++c) {
+        const int j = kept[c];
+        out.coef[j] = beta(c);
+        out.std_err[j] = std::sqrt(sigma2 * unscaled_cov(c, c));
+        out.t_stat[j] = out.coef[j] / out.std_err[j];
+        out.p_value[j] = student_t_two_sided_p(out.t_stat[j], df);
+        for (int d = 0; d < rank; ++d)
+            out.cov[static_cast<std::size_t>(j) * k + kept[d]] = sigma2 * unscaled_cov(c, d);
+    }
+
+    out.centered = false;
+    for (int j = 0; j < k; ++j)
+        if (layout.constant[j] && layout.first_x[j] != 0) out.centered = true;
+    const double tss = out.centered ? h.m2_y : tss_uncentered;
+    const double df_model = rank - (out.centered ? 1 : 0);
+
+    out.n = h.n;
+    out.df_resid = h.n - rank;
+    out.rank = rank;
+    out.sigma = std::sqrt(sigma2);
+    out.r2 = 1 - rss / tss;
+    out.adj_r2 = df > 0 ? 1 - (1 - out.r2) * ((n - (out.centered ? 1 : 0)) / df) : kNaN;
+    out.f_stat = df_model > 0 && df > 0 ? ((tss - rss) / df_model) / (rss / df) : kNaN;
+    out.f_p_value = f_upper_p(out.f_stat, df_model, df);
+    // R's logLik.lm, with zero-weight rows already left out of n.
+    out.log_likelihood =
+        0.5 * (h.sum_log_w - n * (std::log(2 * M_PI) + 1 - std::log(n) + std::log(rss)));
+    out.aic = -2 * out.log_likelihood + 2 * (rank + 1);
+    out.bic = -2 * out.log_likelihood + std::log(n) * (rank + 1);
+}
+
+}  // namespace eventml::core::ols
