@@ -1,5 +1,6 @@
 #include "error.hpp"
 
+#include <cmath>
 #include <cstdio>
 
 namespace eventml::core {
@@ -11,6 +12,14 @@ void fail(ErrorKind kind, const char* format, ...) {
     std::vsnprintf(buffer, sizeof buffer, format, args);
     va_end(args);
     throw Error(kind, buffer);
+}
+
+std::string value_text(double value) {
+    if (std::isnan(value)) return "NaN";
+    if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.15g", value);
+    return buffer;
 }
 
 }  // namespace eventml::core

@@ -33,6 +33,10 @@ private:
 [[noreturn]] void fail(ErrorKind kind, const char* format, ...)
     __attribute__((format(printf, 2, 3)));
 
+// A double as PostgreSQL prints it in messages: NaN, Infinity, -Infinity, or
+// %g.
+std::string value_text(double value);
+
 // "Should I stop?" callback for long loops. The glue answers it from
 // PostgreSQL's interrupt flags; core code calls poll() and unwinds by
 // throwing Cancelled, so no PostgreSQL longjmp ever crosses C++ frames.

@@ -110,11 +110,13 @@ void State::rotate_in(double* row) const {
 
 void State::add(double y, const double* x, double w) {
     const int k = columns();
-    if (!std::isfinite(y)) fail(ErrorKind::InvalidValue, "y must be finite, got %g", y);
+    if (!std::isfinite(y)) fail(ErrorKind::InvalidValue, "y must be finite, got %s", value_text(y).c_str());
     if (!std::isfinite(w) || w < 0)
-        fail(ErrorKind::InvalidValue, "weight must be finite and non-negative, got %g", w);
+        fail(ErrorKind::InvalidValue, "weight must be finite and non-negative, got %s",
+             value_text(w).c_str());
     for (int j = 0; j < k; ++j)
-        if (!std::isfinite(x[j])) fail(ErrorKind::InvalidValue, "x[%d] must be finite, got %g", j + 1, x[j]);
+        if (!std::isfinite(x[j])) fail(ErrorKind::InvalidValue, "x[%d] must be finite, got %s", j + 1,
+                 value_text(x[j]).c_str());
     if (w == 0) return;
 
     Layout layout(base_, k);

@@ -231,8 +231,8 @@ TEST(Ols, BadValuesAreRejectedWithTheValue) {
             EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
         }
     };
-    expect_invalid(NAN, {1, 2}, 1, "y must be finite, got nan");
-    expect_invalid(1, {1, INFINITY}, 1, "x[2] must be finite, got inf");
+    expect_invalid(NAN, {1, 2}, 1, "y must be finite, got NaN");
+    expect_invalid(1, {1, INFINITY}, 1, "x[2] must be finite, got Infinity");
     expect_invalid(1, {1, 2}, -0.5, "weight must be finite and non-negative, got -0.5");
     EXPECT_EQ(model.state().rows(), 0);
 }

@@ -1,0 +1,47 @@
+# eventml: PGXS build of the extension, plus the two commands of the README.
+#   make demo   install what is missing, build, install, run the demo
+#   make test   install what is missing, build, install, run every test
+EXTENSION  = eventml
+MODULE_big = eventml
+DATA       = $(wildcard eventml--*.sql)
+OBJS       = $(patsubst %.cpp,%.o,$(wildcard src/core/*.cpp src/pg/*.cpp))
+
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PG_CPPFLAGS = -Isrc/core -Isrc/pg -isystem /usr/include/eigen3
+PG_CXXFLAGS = -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register -Werror
+SHLIB_LINK = -lstdc++
+
+# Debian builds PostgreSQL --with-llvm, and PGXS would then also compile every
+# source to LLVM bitcode with clang for JIT inlining, but its bitcode rule
+# drops the C++ flags. Our functions gain nothing from JIT inlining (they are
+# opaque calls into C++), so no bitcode is built.
+override with_llvm = no
+
+REGRESS = $(basename $(notdir $(wildcard sql/*.sql)))
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+BUILD_DIR ?= build
+
+.PHONY: deps unit regress demo test
+deps:
+	test/install-deps.sh
+
+unit:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(BUILD_DIR) -j2
+	cd $(BUILD_DIR) && ctest --output-on-failure
+
+# pg_regress against a throwaway cluster, serial and with forced parallel plans.
+regress:
+	PG_CONFIG=$(PG_CONFIG) test/regress.sh $(REGRESS)
+
+demo: deps
+	$(MAKE) all install
+	PG_CONFIG=$(PG_CONFIG) test/demo.sh
+
+test: deps
+	$(MAKE) all install
+	$(MAKE) unit
+	$(MAKE) regress

@@ -1,0 +1,66 @@
+#include "boundary.hpp"
+
+#include <cstdio>
+#include <new>
+
+extern "C" {
+#include "miscadmin.h"
+#include "utils/elog.h"
+}
+
+extern "C" {
+PG_MODULE_MAGIC;
+}
+
+namespace eventml::pg {
+namespace {
+
+void record(Failure& failure, int sqlstate, const char* message) {
+    failure.set = true;
+    failure.sqlstate = sqlstate;
+    std::snprintf(failure.message, sizeof failure.message, "%s", message);
+}
+
+int sqlstate_of(core::ErrorKind kind) {
+    switch (kind) {
+        case core::ErrorKind::InvalidValue: return ERRCODE_INVALID_PARAMETER_VALUE;
+        case core::ErrorKind::ArrayShape: return ERRCODE_ARRAY_SUBSCRIPT_ERROR;
+        case core::ErrorKind::LimitExceeded: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
+        case core::ErrorKind::CorruptState: return ERRCODE_INVALID_BINARY_REPRESENTATION;
+        case core::ErrorKind::Cancelled: return ERRCODE_QUERY_CANCELED;
+    }
+    return ERRCODE_INTERNAL_ERROR;
+}
+
+bool stop_requested() { return InterruptPending && (QueryCancelPending || ProcDiePending); }
+
+}  // namespace
+
+void capture(Failure& failure) noexcept {
+    try {
+        throw;
+    } catch (const core::Error& e) {
+        record(failure, sqlstate_of(e.kind()), e.what());
+        failure.cancelled = e.kind() == core::ErrorKind::Cancelled;
+    } catch (const std::bad_alloc&) {
+        record(failure, ERRCODE_OUT_OF_MEMORY, "out of memory");
+    } catch (const std::exception& e) {
+        record(failure, ERRCODE_INTERNAL_ERROR, e.what());
+    } catch (...) {
+        record(failure, ERRCODE_INTERNAL_ERROR, "unknown C++ exception");
+    }
+}
+
+void raise(const char* function, const Failure& failure) {
+    if (failure.cancelled) {
+        CHECK_FOR_INTERRUPTS();
+        // The interrupt was consumed without an error (rare): still stop.
+        ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("%s: canceled", function)));
+    }
+    ereport(ERROR, (errcode(failure.sqlstate), errmsg("%s: %s", function, failure.message)));
+    pg_unreachable();
+}
+
+core::StopCheck interrupt_check() { return core::StopCheck(&stop_requested); }
+
+}  // namespace eventml::pg

@@ -1,0 +1,60 @@
+// The C++ / PostgreSQL boundary. Glue files only (this header includes
+// postgres.h); core headers never include it.
+//
+// PostgreSQL reports errors by longjmp, C++ by exceptions, and neither may
+// cross the other. So every call into core code goes through guarded(): the
+// body runs inside try/catch, a failure is recorded as plain data, the C++
+// scope is left, and only then is the error raised with ereport.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+
+#include "fmgr.h"
+}
+
+#include "error.hpp"
+
+// Declares a SQL-callable function with C linkage:
+//   EVENTML_FUNCTION(ols_predict) { ... }
+#define EVENTML_FUNCTION(name)  \
+    extern "C" {                \
+    PG_FUNCTION_INFO_V1(name);  \
+    }                           \
+    extern "C" Datum name(PG_FUNCTION_ARGS)
+
+namespace eventml::pg {
+
+// A failure caught at the boundary: only plain data, so nothing needs a
+// destructor when ereport longjmps out.
+struct Failure {
+    bool set = false;
+    bool cancelled = false;
+    int sqlstate = 0;
+    char message[512] = {};
+};
+
+// Classifies the exception being handled; call only inside a catch block.
+void capture(Failure& failure) noexcept;
+// Raises the recorded failure as a PostgreSQL ERROR (a cancellation as the
+// pending query cancel). Never returns.
+[[noreturn]] void raise(const char* function, const Failure& failure);
+
+// Runs body (core code) and turns any exception into an ERROR that names
+// function. Body must not call PostgreSQL functions.
+template <typename Body>
+void guarded(const char* function, Body&& body) {
+    Failure failure;
+    try {
+        body();
+    } catch (...) {
+        capture(failure);
+    }
+    if (failure.set) raise(function, failure);
+}
+
+// The core's "should I stop" callback, answered from PostgreSQL's interrupt
+// flags; guarded() then lets CHECK_FOR_INTERRUPTS raise the cancel.
+core::StopCheck interrupt_check();
+
+}  // namespace eventml::pg

@@ -1,0 +1,79 @@
+#include "values.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "utils/memutils.h"
+}
+
+namespace eventml::pg {
+namespace {
+
+constexpr std::size_t kPayloadOffset = 2 * sizeof(int32);  // varlena header + pad
+
+bool aligned(const void* pointer) { return reinterpret_cast<std::uintptr_t>(pointer) % 8 == 0; }
+
+}  // namespace
+
+Float8Array read_float8_array(ArrayType* array, const char* function, const char* argument) {
+    if (ARR_NDIM(array) == 0)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR), errmsg("%s: %s is empty", function, argument)));
+    if (ARR_NDIM(array) != 1)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("%s: %s must be a one-dimensional array, got %d dimensions", function,
+                               argument, ARR_NDIM(array))));
+    Float8Array result;
+    result.length = ARR_DIMS(array)[0];
+    result.values = ARR_HASNULL(array) && array_contains_nulls(array)
+                        ? nullptr
+                        : reinterpret_cast<const double*>(ARR_DATA_PTR(array));
+    return result;
+}
+
+ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows, int cols) {
+    const int count = rows * cols;
+    Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * count));
+    for (int i = 0; i < count; ++i) datums[i] = Float8GetDatum(values[i]);
+    int dims[2] = {rows, cols};
+    int lbs[2] = {1, 1};
+    const int ndim = rows == 1 ? 1 : 2;
+    if (ndim == 1) dims[0] = cols;
+    return construct_md_array(datums, const_cast<bool*>(nulls), ndim, dims, lbs, FLOAT8OID,
+                              sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
+}
+
+ArrayType* make_float8_array(const double* values, const bool* nulls, int length) {
+    return make_float8_matrix(values, nulls, 1, length);
+}
+
+bytea* new_flat_state(std::size_t body_bytes, MemoryContext context) {
+    const std::size_t total = kPayloadOffset + body_bytes;
+    if (!AllocSizeIsValid(total))
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("aggregate state of %zu bytes is too large", total)));
+    bytea* state = static_cast<bytea*>(MemoryContextAllocZero(context, total));
+    SET_VARSIZE(state, total);
+    return state;
+}
+
+void* flat_state_body(bytea* state) { return reinterpret_cast<char*>(state) + kPayloadOffset; }
+
+std::size_t flat_state_body_size(const bytea* state) {
+    const std::size_t total = VARSIZE(state);
+    return total < kPayloadOffset ? 0 : total - kPayloadOffset;
+}
+
+bytea* flat_state_arg(FunctionCallInfo fcinfo, int argno, bool for_update) {
+    bytea* state = PG_GETARG_BYTEA_P(argno);  // detoasted, 4-byte header
+    const bool ours = AggCheckCallContext(fcinfo, nullptr) != 0;
+    if ((for_update && !ours) || !aligned(state)) {
+        bytea* copy = static_cast<bytea*>(palloc(VARSIZE(state)));
+        std::memcpy(copy, state, VARSIZE(state));
+        state = copy;
+    }
+    return state;
+}
+
+}  // namespace eventml::pg

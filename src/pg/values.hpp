@@ -1,0 +1,38 @@
+// Datum helpers shared by the glue files: float8 arrays in and out, and flat
+// aggregate states stored as bytea.
+#pragma once
+
+#include "boundary.hpp"
+
+extern "C" {
+#include "utils/array.h"
+}
+
+namespace eventml::pg {
+
+// A one-dimensional float8[] argument. values is null when the array holds a
+// NULL element. A non-1-D array (empty or multi-dimensional) is an ERROR
+// naming function and argument.
+struct Float8Array {
+    const double* values;
+    int length;
+};
+Float8Array read_float8_array(ArrayType* array, const char* function, const char* argument);
+
+// A 1-D float8[]; entries with nulls[i] (when nulls is given) become NULL.
+ArrayType* make_float8_array(const double* values, const bool* nulls, int length);
+// A rows×cols float8[][] from row-major values, with optional NULL flags.
+ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows, int cols);
+
+// Flat states: a bytea whose payload starts 8 bytes into the allocation (the
+// 4-byte varlena header plus 4 bytes of padding), so the core's doubles are
+// aligned. The same bytes are the serialized form.
+bytea* new_flat_state(std::size_t body_bytes, MemoryContext context);
+void* flat_state_body(bytea* state);
+std::size_t flat_state_body_size(const bytea* state);
+// The state in argument argno, detoasted and aligned. With for_update, the
+// result may be modified in place: it is the aggregate's own transition value
+// when called as an aggregate, else a private copy.
+bytea* flat_state_arg(FunctionCallInfo fcinfo, int argno, bool for_update);
+
+}  // namespace eventml::pg
