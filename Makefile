@@ -39,7 +39,7 @@ regress:
 
 demo: deps
 	$(MAKE) all install
-	PG_CONFIG=$(PG_CONFIG) test/demo.sh
+	PG_CONFIG=$(PG_CONFIG) demo/run.sh
 
 test: deps
 	$(MAKE) all install

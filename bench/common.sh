@@ -1,0 +1,30 @@
+# Shared by the bench/ scripts: a throwaway cluster sized for benchmarks and a
+# timing helper that reports the best of several runs in milliseconds.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PG_CONFIG=${PG_CONFIG:-$(ls /usr/lib/postgresql/15/bin/pg_config 2>/dev/null || echo pg_config)}
+export PG_CONFIG
+make -s all install >/dev/null
+BENCH_DIR=$(test/cluster.sh start)
+trap 'test/cluster.sh stop "$BENCH_DIR"' EXIT
+export PGHOST=$BENCH_DIR PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
+PSQL="$($PG_CONFIG --bindir)/psql -X -q -v ON_ERROR_STOP=1"
+$PSQL -c "ALTER SYSTEM SET shared_buffers = '2GB'" -c "ALTER SYSTEM SET work_mem = '256MB'" \
+      -c "ALTER SYSTEM SET max_worker_processes = 8" -c "ALTER SYSTEM SET jit = off"
+runuser -u postgres -- "$($PG_CONFIG --bindir)/pg_ctl" -D "$BENCH_DIR/data" -w restart >/dev/null 2>&1 ||
+    "$($PG_CONFIG --bindir)/pg_ctl" -D "$BENCH_DIR/data" -w restart >/dev/null
+$PSQL <<'SQL'
+CREATE EXTENSION eventml;
+-- best_ms(query, runs): the fastest of runs executions, in milliseconds.
+CREATE FUNCTION best_ms(query text, runs int DEFAULT 3) RETURNS float8 LANGUAGE plpgsql AS $$
+DECLARE best float8 := 'Infinity'; t0 timestamptz;
+BEGIN
+    FOR i IN 1..runs LOOP
+        t0 := clock_timestamp();
+        EXECUTE query;
+        best := least(best, extract(epoch FROM clock_timestamp() - t0) * 1000);
+    END LOOP;
+    RETURN best;
+END $$;
+SQL
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'); $(date -u +%F); $($PG_CONFIG --version)"
