@@ -16,6 +16,8 @@ SHLIB_LINK = -lstdc++
 # drops the C++ flags. Our functions gain nothing from JIT inlining (they are
 # opaque calls into C++), so no bitcode is built.
 override with_llvm = no
+# Rebuild objects when a header they include changes.
+override autodepend = yes
 
 REGRESS = $(basename $(notdir $(wildcard sql/*.sql)))
 

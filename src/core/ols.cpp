@@ -16,16 +16,21 @@ constexpr std::uint32_t kMagic = 0x534c4f45;  // "EOLS" little-endian
 constexpr std::uint16_t kVersion = 1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+// Rows are collected in a small buffer and folded into R a block at a time
+// with Householder reflections: one square root per column per block instead
+// of one per column per row (Givens), which is what bounds the row rate.
+constexpr int kBlockRows = 16;
+
 // The block starts with this header; then first_x[k] (doubles), constant[k]
-// (bytes, padded to 8), then the packed upper triangle of R, row by row.
+// (bytes, padded to 8), the packed upper triangle of R, row by row, and the
+// row buffer, column-major: buffer[c * kBlockRows + i] is column c of row i.
 struct Header {
     std::uint32_t magic;
     std::uint16_t version;
     std::uint16_t k;
+    std::uint32_t buffered;  // rows waiting in the buffer
+    std::uint32_t unused;
     std::int64_t n;          // rows with positive weight
-    double sum_w;            // Σw
-    double mean_y;           // weighted mean of y (West's update)
-    double m2_y;             // Σw(y - mean_y)²
     double sum_log_w;        // Σlog(w), for the weighted log-likelihood
 };
 static_assert(sizeof(Header) % 8 == 0, "doubles after the header stay aligned");
@@ -42,18 +47,21 @@ struct Layout {
     double* first_x;
     unsigned char* constant;
     double* r;
+    double* buffer;
 
     Layout(unsigned char* base, int k)
         : header(reinterpret_cast<Header*>(base)),
           first_x(reinterpret_cast<double*>(base + sizeof(Header))),
           constant(base + sizeof(Header) + sizeof(double) * k),
-          r(reinterpret_cast<double*>(base + sizeof(Header) + sizeof(double) * k + pad8(k))) {}
+          r(reinterpret_cast<double*>(base + sizeof(Header) + sizeof(double) * k + pad8(k))),
+          buffer(r + triangle(k + 1)) {}
 };
 
 }  // namespace
 
 std::size_t State::bytes(int k) {
-    return sizeof(Header) + sizeof(double) * k + pad8(k) + sizeof(double) * triangle(k + 1);
+    return sizeof(Header) + sizeof(double) * k + pad8(k) +
+           sizeof(double) * (triangle(k + 1) + static_cast<std::size_t>(kBlockRows) * (k + 1));
 }
 
 State State::create(void* memory, int k) {
@@ -73,12 +81,10 @@ State State::attach(void* memory, std::size_t size) {
     const auto* header = static_cast<const Header*>(memory);
     if (header->magic != kMagic || header->version != kVersion)
         fail(ErrorKind::CorruptState, "not an ols state of version %d", kVersion);
-    if (header->k < 1 || header->k > kMaxColumns || size != bytes(header->k) || header->n < 0)
+    if (header->k < 1 || header->k > kMaxColumns || size != bytes(header->k) || header->n < 0 ||
+        header->buffered >= kBlockRows)
         fail(ErrorKind::CorruptState, "ols state for %d columns has an inconsistent size (%zu bytes)",
              static_cast<int>(header->k), size);
-    Layout layout(static_cast<unsigned char*>(memory), header->k);
-    for (int j = 0; j < header->k; ++j)
-        if (layout.constant[j] > 1) fail(ErrorKind::CorruptState, "ols state has a bad column flag");
     return State(static_cast<unsigned char*>(memory));
 }
 
@@ -86,26 +92,54 @@ int State::columns() const { return reinterpret_cast<const Header*>(base_)->k; }
 
 std::int64_t State::rows() const { return reinterpret_cast<const Header*>(base_)->n; }
 
-// Rotates the augmented row (k x-values then y, already scaled by sqrt(w))
-// into R with one Givens rotation per column; row is overwritten.
-void State::rotate_in(double* row) const {
+// Queues one augmented row (k x-values then y, scaled by sqrt(w)); a full
+// buffer is folded into R.
+void State::push_row(const double* row) {
     const int m = columns() + 1;
     Layout layout(base_, m - 1);
+    const std::uint32_t i = layout.header->buffered;
+    for (int c = 0; c < m; ++c) layout.buffer[c * kBlockRows + i] = row[c];
+    if (++layout.header->buffered == kBlockRows) fold_buffer();
+}
+
+// Folds the buffered rows into R: for each column j, one Householder
+// reflection (LAPACK's dlarfg/dlarf on the structured stack [R; buffer])
+// zeroes column j of the buffer against R's diagonal entry.
+void State::fold_buffer() {
+    const int m = columns() + 1;
+    Layout layout(base_, m - 1);
+    const int rows = static_cast<int>(layout.header->buffered);
     for (int j = 0; j < m; ++j) {
-        const double b = row[j];
-        if (b == 0) continue;
         double* rj = layout.r + row_offset(m, j);
-        const double a = rj[0];
-        double h = std::sqrt(a * a + b * b);
-        if (!std::isfinite(h)) h = std::hypot(a, b);  // a² + b² overflowed
-        const double c = a / h, s = b / h;
-        rj[0] = h;
-        for (int i = 1; i < m - j; ++i) {
-            const double rv = rj[i], xv = row[j + i];
-            rj[i] = c * rv + s * xv;
-            row[j + i] = c * xv - s * rv;
+        double* vj = layout.buffer + j * kBlockRows;
+        double sigma = 0;
+        for (int i = 0; i < rows; ++i) sigma += vj[i] * vj[i];
+        if (sigma == 0) continue;
+        const double alpha = rj[0];
+        double norm = std::sqrt(alpha * alpha + sigma);
+        if (!std::isfinite(norm)) {  // squares overflowed: rescale
+            double scale = std::fabs(alpha);
+            for (int i = 0; i < rows; ++i) scale = std::max(scale, std::fabs(vj[i]));
+            double sum = (alpha / scale) * (alpha / scale);
+            for (int i = 0; i < rows; ++i) sum += (vj[i] / scale) * (vj[i] / scale);
+            norm = scale * std::sqrt(sum);
+        }
+        const double beta = alpha >= 0 ? -norm : norm;
+        const double v0 = alpha - beta;  // no cancellation: alpha and -beta share a sign
+        const double tau = -v0 / beta;
+        const double inv_v0 = 1 / v0;
+        for (int i = 0; i < rows; ++i) vj[i] *= inv_v0;
+        rj[0] = beta;
+        for (int c = j + 1; c < m; ++c) {
+            double* bc = layout.buffer + c * kBlockRows;
+            double w = rj[c - j];
+            for (int i = 0; i < rows; ++i) w += vj[i] * bc[i];
+            w *= tau;
+            rj[c - j] -= w;
+            for (int i = 0; i < rows; ++i) bc[i] -= w * vj[i];
         }
     }
+    layout.header->buffered = 0;
 }
 
 void State::add(double y, const double* x, double w) {
@@ -114,9 +148,12 @@ void State::add(double y, const double* x, double w) {
     if (!std::isfinite(w) || w < 0)
         fail(ErrorKind::InvalidValue, "weight must be finite and non-negative, got %s",
              value_text(w).c_str());
-    for (int j = 0; j < k; ++j)
-        if (!std::isfinite(x[j])) fail(ErrorKind::InvalidValue, "x[%d] must be finite, got %s", j + 1,
-                 value_text(x[j]).c_str());
+    double probe = 0;  // NaN exactly when some x[j] is NaN or infinite
+    for (int j = 0; j < k; ++j) probe += x[j] * 0.0;
+    if (probe != 0)
+        for (int j = 0; j < k; ++j)
+            if (!std::isfinite(x[j]))
+                fail(ErrorKind::InvalidValue, "x[%d] must be finite, got %s", j + 1, value_text(x[j]).c_str());
     if (w == 0) return;
 
     Layout layout(base_, k);
@@ -129,17 +166,17 @@ void State::add(double y, const double* x, double w) {
             if (x[j] != layout.first_x[j]) layout.constant[j] = 0;
     }
     h.n += 1;
-    h.sum_w += w;
-    const double delta = y - h.mean_y;
-    h.mean_y += delta * (w / h.sum_w);
-    h.m2_y += w * delta * (y - h.mean_y);
-    h.sum_log_w += std::log(w);
-
     double row[kMaxColumns + 1];
-    const double root_w = std::sqrt(w);
-    for (int j = 0; j < k; ++j) row[j] = root_w * x[j];
-    row[k] = root_w * y;
-    rotate_in(row);
+    if (w == 1) {
+        std::memcpy(row, x, sizeof(double) * k);
+        row[k] = y;
+    } else {
+        h.sum_log_w += std::log(w);
+        const double root_w = std::sqrt(w);
+        for (int j = 0; j < k; ++j) row[j] = root_w * x[j];
+        row[k] = root_w * y;
+    }
+    push_row(row);
 }
 
 void State::merge(const State& other) {
@@ -157,21 +194,20 @@ void State::merge(const State& other) {
         for (int j = 0; j < k; ++j)
             to.constant[j] = to.constant[j] && from.constant[j] && to.first_x[j] == from.first_x[j];
     }
-    // Chan et al.'s pairwise update of the weighted mean and M2.
-    const double sum_w = a.sum_w + b.sum_w;
-    const double delta = b.mean_y - a.mean_y;
-    a.m2_y += b.m2_y + delta * delta * (a.sum_w * b.sum_w / sum_w);
-    a.mean_y += delta * (b.sum_w / sum_w);
-    a.sum_w = sum_w;
     a.n += b.n;
     a.sum_log_w += b.sum_log_w;
 
+    // R's rows and the buffered rows of other are rows like any other.
     const int m = k + 1;
     double row[kMaxColumns + 1];
     for (int j = 0; j < m; ++j) {
         std::fill(row, row + j, 0.0);
         std::memcpy(row + j, from.r + row_offset(m, j), sizeof(double) * (m - j));
-        rotate_in(row);
+        push_row(row);
+    }
+    for (std::uint32_t i = 0; i < b.buffered; ++i) {
+        for (int c = 0; c < m; ++c) row[c] = from.buffer[c * kBlockRows + i];
+        push_row(row);
     }
 }
 
@@ -181,38 +217,57 @@ void State::finish(FitOutput& out, const StopCheck& stop) const {
     Layout layout(base_, k);
     const Header& h = *layout.header;
 
-    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(m, m);
+    // R stacked on the rows still in the buffer.
+    const int rows = m + static_cast<int>(h.buffered);
+    Eigen::MatrixXd a = Eigen::MatrixXd::Zero(rows, m);
     for (int j = 0; j < m; ++j)
         for (int i = j; i < m; ++i) a(j, i) = layout.r[row_offset(m, j) + (i - j)];
+    for (int i = m; i < rows; ++i)
+        for (int c = 0; c < m; ++c) a(i, c) = layout.buffer[c * kBlockRows + (i - m)];
 
-    // Condition number of sqrt(W) X: its singular values are R's.
+    // Condition number of sqrt(W) X: its singular values are those of [R; buffer].
     {
-        Eigen::BDCSVD<Eigen::MatrixXd> svd(a.topLeftCorner(k, k));
+        Eigen::BDCSVD<Eigen::MatrixXd> svd(a.leftCols(k));
         const auto& sv = svd.singularValues();
         out.condition_number = sv(0) / sv(k - 1);
     }
-    const double tss_uncentered = a.col(k).squaredNorm();
+    // Total sum of squares: about zero, or, with a nonzero constant column j,
+    // about the weighted mean — the residual of y after projecting out column j.
+    out.centered = false;
+    double tss = a.col(k).squaredNorm();
+    for (int j = 0; j < k && !out.centered; ++j) {
+        if (!layout.constant[j] || layout.first_x[j] == 0) continue;
+        out.centered = true;
+        Eigen::MatrixXd pair(rows, 2);
+        pair << a.col(j), a.col(k);
+        Eigen::VectorXd essential(rows - 1);
+        double tau = 0, beta = 0;
+        pair.col(0).makeHouseholder(essential, tau, beta);
+        double scratch[2];
+        pair.rightCols(1).applyHouseholderOnTheLeft(essential, tau, scratch);
+        tss = pair.col(1).tail(rows - 1).squaredNorm();
+    }
 
     // Re-triangularize column by column in order, skipping aliased columns,
     // as R's dqrdc2 does: rank and kept columns match lm's.
     std::vector<int> kept;
     kept.reserve(k);
-    Eigen::VectorXd workspace(m);
+    Eigen::VectorXd workspace(rows);
     int p = 0;
     for (int j = 0; j < k; ++j) {
         stop.poll();
         const double original = a.col(j).norm();  // rotations keep column norms
-        auto rest = a.col(j).segment(p, m - p);
+        auto rest = a.col(j).segment(p, rows - p);
         const double remaining = rest.norm();
         out.aliased[j] = !(original > 0 && remaining > kAliasTolerance * original);
         if (out.aliased[j]) continue;
-        if (m - p > 1) {
-            Eigen::VectorXd essential(m - p - 1);
+        if (rows - p > 1) {
+            Eigen::VectorXd essential(rows - p - 1);
             double tau = 0, beta = 0;
             rest.makeHouseholder(essential, tau, beta);
-            a.block(p, j + 1, m - p, m - j - 1).applyHouseholderOnTheLeft(essential, tau, workspace.data());
+            a.block(p, j + 1, rows - p, m - j - 1).applyHouseholderOnTheLeft(essential, tau, workspace.data());
             a(p, j) = beta;
-            a.col(j).segment(p + 1, m - p - 1).setZero();
+            a.col(j).segment(p + 1, rows - p - 1).setZero();
         }
         kept.push_back(j);
         ++p;
@@ -221,7 +276,7 @@ void State::finish(FitOutput& out, const StopCheck& stop) const {
     Eigen::MatrixXd t(rank, rank);
     for (int c = 0; c < rank; ++c) t.col(c) = a.col(kept[c]).head(rank);
     const Eigen::VectorXd z = a.col(k).head(rank);
-    const double rss = a.col(k).segment(rank, m - rank).squaredNorm();
+    const double rss = a.col(k).segment(rank, rows - rank).squaredNorm();
 
     const auto upper = t.triangularView<Eigen::Upper>();
     const Eigen::VectorXd beta = upper.solve(z);
@@ -247,10 +302,6 @@ void State::finish(FitOutput& out, const StopCheck& stop) const {
             out.cov[static_cast<std::size_t>(j) * k + kept[d]] = sigma2 * unscaled_cov(c, d);
     }
 
-    out.centered = false;
-    for (int j = 0; j < k; ++j)
-        if (layout.constant[j] && layout.first_x[j] != 0) out.centered = true;
-    const double tss = out.centered ? h.m2_y : tss_uncentered;
     const double df_model = rank - (out.centered ? 1 : 0);
 
     out.n = h.n;

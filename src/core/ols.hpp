@@ -2,10 +2,11 @@
 // factorization.
 //
 // The state is one flat block of memory that is its own serialized form: a
-// header, per-column constant detection, and the packed upper triangle of the
-// R factor of the augmented matrix [sqrt(w) X | sqrt(w) y]. Rows enter by
-// Givens rotations; two states merge by rotating the rows of one R into the
-// other. The normal equations X'X are never formed, so a fit keeps the
+// header, per-column constant detection, the packed upper triangle of the
+// R factor of the augmented matrix [sqrt(w) X | sqrt(w) y], and a buffer of
+// up to 16 rows not yet folded into R. Rows are folded in blocks by Householder
+// reflections; two states merge by feeding the rows of one R (and its buffer)
+// into the other. The normal equations X'X are never formed, so a fit keeps the
 // accuracy of Householder QR (see docs/ols.md for the NIST StRD results).
 #pragma once
 
@@ -70,7 +71,8 @@ public:
 
 private:
     explicit State(unsigned char* base) : base_(base) {}
-    void rotate_in(double* row) const;
+    void push_row(const double* row);
+    void fold_buffer();
     unsigned char* base_;
 };
 

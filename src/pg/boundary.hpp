@@ -31,7 +31,7 @@ struct Failure {
     bool set = false;
     bool cancelled = false;
     int sqlstate = 0;
-    char message[512] = {};
+    char message[512];  // left uninitialized: guarded() runs once per row
 };
 
 // Classifies the exception being handled; call only inside a catch block.

@@ -24,25 +24,26 @@ struct Fitted {
     FitOutput out{};
 };
 
+Fitted fit_state(const State& state) {
+    const int k = state.columns();
+    Fitted f;
+    f.coef.resize(k); f.std_err.resize(k); f.t_stat.resize(k); f.p_value.resize(k);
+    f.cov.resize(k * k);
+    f.aliased.resize(k);
+    f.out.coef = f.coef.data(); f.out.std_err = f.std_err.data(); f.out.t_stat = f.t_stat.data();
+    f.out.p_value = f.p_value.data(); f.out.cov = f.cov.data();
+    f.out.aliased = reinterpret_cast<bool*>(f.aliased.data());
+    state.finish(f.out, StopCheck());
+    return f;
+}
+
 class Model {
 public:
     explicit Model(int k) : memory_((State::bytes(k) + 7) / 8), state_(State::create(memory_.data(), k)) {}
     void add(double y, const std::vector<double>& x, double w = 1) { state_.add(y, x.data(), w); }
     State& state() { return state_; }
     std::vector<double>& memory() { return memory_; }
-
-    Fitted fit() const {
-        const int k = state_.columns();
-        Fitted f;
-        f.coef.resize(k); f.std_err.resize(k); f.t_stat.resize(k); f.p_value.resize(k);
-        f.cov.resize(k * k);
-        f.aliased.resize(k);
-        f.out.coef = f.coef.data(); f.out.std_err = f.std_err.data(); f.out.t_stat = f.t_stat.data();
-        f.out.p_value = f.p_value.data(); f.out.cov = f.cov.data();
-        f.out.aliased = reinterpret_cast<bool*>(f.aliased.data());
-        state_.finish(f.out, StopCheck());
-        return f;
-    }
+    Fitted fit() const { return fit_state(state_); }
 
 private:
     std::vector<double> memory_;
@@ -143,10 +144,7 @@ TEST(Ols, StateIsItsOwnSerializedForm) {
     Model model(4);
     for (const auto& [y, x] : rows) model.add(y, x);
     std::vector<double> copy = model.memory();  // the bytes, moved elsewhere
-    State again = State::attach(copy.data(), State::bytes(4));
-    Model other(4);
-    other.state().merge(again);
-    expect_same_fit(model.fit(), other.fit(), 0);
+    expect_same_fit(model.fit(), fit_state(State::attach(copy.data(), State::bytes(4))), 0);
 }
 
 TEST(Ols, CorruptStatesAreRejected) {
@@ -168,6 +166,9 @@ TEST(Ols, CorruptStatesAreRejected) {
     expect_corrupt(wrong.data(), State::bytes(3));
     wrong = bytes;
     reinterpret_cast<std::uint16_t*>(wrong.data())[3] = 2;  // k = 2 with the size of k = 3
+    expect_corrupt(wrong.data(), State::bytes(3));
+    wrong = bytes;
+    reinterpret_cast<std::uint32_t*>(wrong.data())[2] = 16;  // more buffered rows than the buffer holds
     expect_corrupt(wrong.data(), State::bytes(3));
 }
 
@@ -247,12 +248,7 @@ TEST(Ols, StopCheckCancelsTheFit) {
     Model model(2);
     model.add(1, {1, 2});
     model.add(2, {1, 3});
-    Fitted f;
-    f.coef.resize(2); f.std_err.resize(2); f.t_stat.resize(2); f.p_value.resize(2); f.cov.resize(4);
-    f.aliased.resize(2);
-    f.out.coef = f.coef.data(); f.out.std_err = f.std_err.data(); f.out.t_stat = f.t_stat.data();
-    f.out.p_value = f.p_value.data(); f.out.cov = f.cov.data();
-    f.out.aliased = reinterpret_cast<bool*>(f.aliased.data());
+    Fitted f = model.fit();
     try {
         model.state().finish(f.out, StopCheck([] { return true; }));
         FAIL() << "did not stop";
