@@ -211,30 +211,34 @@ void State::merge(const State& other) {
     }
 }
 
-void State::finish(FitOutput& out, const StopCheck& stop) const {
-    const int k = columns();
-    const int m = k + 1;
-    Layout layout(base_, k);
-    const Header& h = *layout.header;
+namespace {
 
-    // R stacked on the rows still in the buffer.
-    const int rows = m + static_cast<int>(h.buffered);
+// R stacked on the rows still in the buffer, as a dense (m + buffered) × m matrix.
+Eigen::MatrixXd stacked_factor(const unsigned char* base, int k) {
+    const int m = k + 1;
+    Layout layout(const_cast<unsigned char*>(base), k);
+    const int rows = m + static_cast<int>(layout.header->buffered);
     Eigen::MatrixXd a = Eigen::MatrixXd::Zero(rows, m);
     for (int j = 0; j < m; ++j)
         for (int i = j; i < m; ++i) a(j, i) = layout.r[row_offset(m, j) + (i - j)];
     for (int i = m; i < rows; ++i)
         for (int c = 0; c < m; ++c) a(i, c) = layout.buffer[c * kBlockRows + (i - m)];
+    return a;
+}
 
-    // Condition number of sqrt(W) X: its singular values are those of [R; buffer].
-    {
-        Eigen::BDCSVD<Eigen::MatrixXd> svd(a.leftCols(k));
-        const auto& sv = svd.singularValues();
-        out.condition_number = sv(0) / sv(k - 1);
-    }
+}  // namespace
+
+Solution State::solve(double alias_tolerance, const StopCheck& stop) const {
+    const int k = columns();
+    const int m = k + 1;
+    Layout layout(base_, k);
+    Eigen::MatrixXd a = stacked_factor(base_, k);
+    const int rows = static_cast<int>(a.rows());
+
+    Solution out;
     // Total sum of squares: about zero, or, with a nonzero constant column j,
     // about the weighted mean — the residual of y after projecting out column j.
-    out.centered = false;
-    double tss = a.col(k).squaredNorm();
+    out.tss = a.col(k).squaredNorm();
     for (int j = 0; j < k && !out.centered; ++j) {
         if (!layout.constant[j] || layout.first_x[j] == 0) continue;
         out.centered = true;
@@ -245,21 +249,22 @@ void State::finish(FitOutput& out, const StopCheck& stop) const {
         pair.col(0).makeHouseholder(essential, tau, beta);
         double scratch[2];
         pair.rightCols(1).applyHouseholderOnTheLeft(essential, tau, scratch);
-        tss = pair.col(1).tail(rows - 1).squaredNorm();
+        out.tss = pair.col(1).tail(rows - 1).squaredNorm();
     }
 
     // Re-triangularize column by column in order, skipping aliased columns,
     // as R's dqrdc2 does: rank and kept columns match lm's.
+    out.aliased.assign(k, 0);
     std::vector<int> kept;
     kept.reserve(k);
     Eigen::VectorXd workspace(rows);
     int p = 0;
     for (int j = 0; j < k; ++j) {
         stop.poll();
-        const double original = a.col(j).norm();  // rotations keep column norms
+        const double original = a.col(j).norm();  // reflections keep column norms
         auto rest = a.col(j).segment(p, rows - p);
         const double remaining = rest.norm();
-        out.aliased[j] = !(original > 0 && remaining > kAliasTolerance * original);
+        out.aliased[j] = !(original > 0 && remaining > alias_tolerance * original);
         if (out.aliased[j]) continue;
         if (rows - p > 1) {
             Eigen::VectorXd essential(rows - p - 1);
@@ -272,51 +277,67 @@ void State::finish(FitOutput& out, const StopCheck& stop) const {
         kept.push_back(j);
         ++p;
     }
-    const int rank = p;
-    Eigen::MatrixXd t(rank, rank);
-    for (int c = 0; c < rank; ++c) t.col(c) = a.col(kept[c]).head(rank);
-    const Eigen::VectorXd z = a.col(k).head(rank);
-    const double rss = a.col(k).segment(rank, rows - rank).squaredNorm();
+    out.rank = p;
+    Eigen::MatrixXd t(out.rank, out.rank);
+    for (int c = 0; c < out.rank; ++c) t.col(c) = a.col(kept[c]).head(out.rank);
+    const Eigen::VectorXd z = a.col(k).head(out.rank);
+    out.rss = a.col(k).segment(out.rank, rows - out.rank).squaredNorm();
 
     const auto upper = t.triangularView<Eigen::Upper>();
     const Eigen::VectorXd beta = upper.solve(z);
-    const Eigen::MatrixXd t_inv = upper.solve(Eigen::MatrixXd::Identity(rank, rank));
+    const Eigen::MatrixXd t_inv = upper.solve(Eigen::MatrixXd::Identity(out.rank, out.rank));
     const Eigen::MatrixXd unscaled_cov = t_inv * t_inv.transpose();
+    out.coef.assign(k, kNaN);
+    out.unscaled_cov.assign(static_cast<std::size_t>(k) * k, kNaN);
+    for (int c = 0; c < out.rank; ++c) {
+        out.coef[kept[c]] = beta(c);
+        for (int d = 0; d < out.rank; ++d)
+            out.unscaled_cov[static_cast<std::size_t>(kept[c]) * k + kept[d]] = unscaled_cov(c, d);
+    }
+    return out;
+}
+
+double State::condition_number() const {
+    const int k = columns();
+    Eigen::BDCSVD<Eigen::MatrixXd> svd(stacked_factor(base_, k).leftCols(k));
+    const auto& sv = svd.singularValues();
+    return sv(0) / sv(k - 1);
+}
+
+void State::finish(FitOutput& out, const StopCheck& stop) const {
+    const int k = columns();
+    const Header& h = *reinterpret_cast<const Header*>(base_);
+    const Solution fit = solve(kAliasTolerance, stop);
+    out.condition_number = condition_number();
 
     const double n = static_cast<double>(h.n);
-    const double df = n - rank;
-    const double sigma2 = df > 0 ? rss / df : kNaN;
-
-    std::fill(out.coef, out.coef + k, kNaN);
-    std::fill(out.std_err, out.std_err + k, kNaN);
-    std::fill(out.t_stat, out.t_stat + k, kNaN);
-    std::fill(out.p_value, out.p_value + k, kNaN);
-    std::fill(out.cov, out.cov + static_cast<std::size_t>(k) * k, kNaN);
-    for (int c = 0; c < rank; ++c) {
-        const int j = kept[c];
-        out.coef[j] = beta(c);
-        out.std_err[j] = std::sqrt(sigma2 * unscaled_cov(c, c));
+    const double df = n - fit.rank;
+    const double sigma2 = df > 0 ? fit.rss / df : kNaN;
+    for (int j = 0; j < k; ++j) {
+        out.aliased[j] = fit.aliased[j];
+        out.coef[j] = fit.coef[j];
+        out.std_err[j] = std::sqrt(sigma2 * fit.unscaled_cov[static_cast<std::size_t>(j) * k + j]);
         out.t_stat[j] = out.coef[j] / out.std_err[j];
-        out.p_value[j] = student_t_two_sided_p(out.t_stat[j], df);
-        for (int d = 0; d < rank; ++d)
-            out.cov[static_cast<std::size_t>(j) * k + kept[d]] = sigma2 * unscaled_cov(c, d);
+        out.p_value[j] = fit.aliased[j] ? kNaN : student_t_two_sided_p(out.t_stat[j], df);
     }
+    for (std::size_t i = 0; i < static_cast<std::size_t>(k) * k; ++i) out.cov[i] = sigma2 * fit.unscaled_cov[i];
 
-    const double df_model = rank - (out.centered ? 1 : 0);
-
+    const double rss = fit.rss, tss = fit.tss;
+    const double df_model = fit.rank - (fit.centered ? 1 : 0);
+    out.centered = fit.centered;
     out.n = h.n;
-    out.df_resid = h.n - rank;
-    out.rank = rank;
+    out.df_resid = h.n - fit.rank;
+    out.rank = fit.rank;
     out.sigma = std::sqrt(sigma2);
     out.r2 = 1 - rss / tss;
-    out.adj_r2 = df > 0 ? 1 - (1 - out.r2) * ((n - (out.centered ? 1 : 0)) / df) : kNaN;
+    out.adj_r2 = df > 0 ? 1 - (1 - out.r2) * ((n - (fit.centered ? 1 : 0)) / df) : kNaN;
     out.f_stat = df_model > 0 && df > 0 ? ((tss - rss) / df_model) / (rss / df) : kNaN;
     out.f_p_value = f_upper_p(out.f_stat, df_model, df);
     // R's logLik.lm, with zero-weight rows already left out of n.
     out.log_likelihood =
         0.5 * (h.sum_log_w - n * (std::log(2 * M_PI) + 1 - std::log(n) + std::log(rss)));
-    out.aic = -2 * out.log_likelihood + 2 * (rank + 1);
-    out.bic = -2 * out.log_likelihood + std::log(n) * (rank + 1);
+    out.aic = -2 * out.log_likelihood + 2 * (fit.rank + 1);
+    out.bic = -2 * out.log_likelihood + std::log(n) * (fit.rank + 1);
 }
 
 }  // namespace eventml::core::ols

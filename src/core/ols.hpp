@@ -12,6 +12,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "error.hpp"
 
@@ -44,6 +45,18 @@ struct FitOutput {
     bool centered = false;  // R² about the mean: x holds a nonzero constant column
 };
 
+// The weighted least-squares solution behind a fit, for callers that build
+// their own statistics on it (the IRLS steps of logit).
+struct Solution {
+    std::vector<double> coef;          // k entries; NaN where aliased
+    std::vector<char> aliased;         // k flags
+    std::vector<double> unscaled_cov;  // k×k row-major (X'WX)⁻¹ on kept columns; NaN elsewhere
+    double rss = 0;                    // Σw·residual²
+    double tss = 0;                    // Σw·y², or about the weighted mean when centered
+    int rank = 0;
+    bool centered = false;             // x holds a nonzero constant column
+};
+
 // A view over a state block; it never owns or allocates memory.
 class State {
 public:
@@ -66,7 +79,12 @@ public:
     void add(double y, const double* x, double w);
     // Adds every row of other into this state (same column count).
     void merge(const State& other);
-    // Fits the model; the state is left unchanged.
+    // Solves the least-squares problem; columns are aliased below
+    // alias_tolerance (see kAliasTolerance). The state is left unchanged.
+    Solution solve(double alias_tolerance, const StopCheck& stop) const;
+    // Ratio of the extreme singular values of sqrt(W) X.
+    double condition_number() const;
+    // Fits the model with lm's statistics; the state is left unchanged.
     void finish(FitOutput& out, const StopCheck& stop) const;
 
 private:
