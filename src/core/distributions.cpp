@@ -4,6 +4,7 @@
 #include <limits>
 
 #include <boost/math/distributions/fisher_f.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <boost/math/distributions/students_t.hpp>
 
 namespace eventml::core {
@@ -42,6 +43,18 @@ double f_upper_p(double f, double df1, double df2) {
     if (std::isinf(f)) return 0.0;
     bm::fisher_f_distribution<double, Quiet> dist(df1, df2);
     return bm::cdf(bm::complement(dist, f));
+}
+double normal_two_sided_p(double z) {
+    if (std::isnan(z)) return kNaN;
+    if (std::isinf(z)) return 0.0;
+    bm::normal_distribution<double, Quiet> dist;
+    return 2.0 * bm::cdf(bm::complement(dist, std::fabs(z)));
+}
+
+double normal_quantile(double p) {
+    if (!(p > 0 && p < 1)) return kNaN;
+    bm::normal_distribution<double, Quiet> dist;
+    return bm::quantile(dist, p);
 }
 
 }  // namespace eventml::core

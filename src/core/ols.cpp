@@ -60,14 +60,13 @@ struct Layout {
 }  // namespace
 
 std::size_t State::bytes(int k) {
+    if (k < 1 || k > kMaxColumns)
+        fail(ErrorKind::LimitExceeded, "x has %d elements; between 1 and %d are supported", k, kMaxColumns);
     return sizeof(Header) + sizeof(double) * k + pad8(k) +
            sizeof(double) * (triangle(k + 1) + static_cast<std::size_t>(kBlockRows) * (k + 1));
 }
 
 State State::create(void* memory, int k) {
-    if (k < 1 || k > kMaxColumns)
-        fail(ErrorKind::LimitExceeded, "x has %d elements; between 1 and %d are supported",
-             k, kMaxColumns);
     std::memset(memory, 0, bytes(k));
     auto* header = static_cast<Header*>(memory);
     header->magic = kMagic;

@@ -60,7 +60,8 @@ struct Solution {
 // A view over a state block; it never owns or allocates memory.
 class State {
 public:
-    // Size in bytes of a state for k columns (1 <= k <= kMaxColumns).
+    // Size in bytes of a state for k columns; throws LimitExceeded unless
+    // 1 <= k <= kMaxColumns.
     static std::size_t bytes(int k);
     // Lays out an empty state for k columns in memory of bytes(k) bytes,
     // 8-byte aligned.

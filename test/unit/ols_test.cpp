@@ -241,7 +241,7 @@ TEST(Ols, BadValuesAreRejectedWithTheValue) {
 TEST(Ols, ColumnLimitIsEnforced) {
     std::vector<double> memory(8);
     EXPECT_THROW(State::create(memory.data(), 0), Error);
-    EXPECT_THROW(State::create(memory.data(), eventml::core::ols::kMaxColumns + 1), Error);
+    EXPECT_THROW(State::bytes(eventml::core::ols::kMaxColumns + 1), Error);  // before any allocation
 }
 
 TEST(Ols, StopCheckCancelsTheFit) {

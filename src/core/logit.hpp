@@ -1,0 +1,114 @@
+// Logistic regression by iteratively reweighted least squares, as R's
+// glm.fit does for family = binomial(link = "logit").
+//
+// IRLS needs one pass over the data per iteration, so the algorithm is split
+// into flat, mergeable pieces that work both in memory (logit_fit keeps the
+// rows and iterates in its final function) and as repeated scans
+// (logit_train runs one aggregate per iteration):
+//   Progress  where the iteration stands: coefficients to evaluate next, the
+//             deviance so far, and the weighted least-squares state that
+//             produced the current coefficients (for standard errors);
+//   Step      one pass at the progress' coefficients: the weighted least-
+//             squares problem of the working response (an ols::State) and the
+//             deviance there. Steps merge, so a pass can be split.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "error.hpp"
+
+namespace eventml::core::logit {
+
+struct Options {
+    int max_iter = 25;
+    double tolerance = 1e-8;  // on |Δdeviance| / (|deviance| + 0.1), as glm.control
+};
+// Throws InvalidValue unless 1 <= max_iter <= 10000 and 0 < tolerance < 1.
+void check_options(const Options& options);
+
+// Fitted model; per-coefficient arrays are caller-owned, length k (cov k*k).
+struct FitOutput {
+    double* coef;
+    double* std_err;
+    double* z_stat;
+    double* p_value;
+    double* odds_ratio;
+    double* cov;
+    bool* aliased;
+
+    double log_likelihood = 0, null_log_likelihood = 0, deviance = 0, aic = 0, bic = 0;
+    double pseudo_r2 = 0, condition_number = 0;
+    std::int64_t n = 0;
+    int iterations = 0, rank = 0;
+    bool converged = false;      // converged, and none of the problems below
+    bool iteration_limit = false;  // stopped at max_iter without converging
+    bool separation = false;     // fitted probabilities numerically 0 or 1
+    bool constant_y = false;     // y takes one value only
+};
+
+class Progress;
+
+// One pass over the rows at a Progress' coefficients (a view over flat memory).
+class Step {
+public:
+    static std::size_t bytes(int k);  // throws LimitExceeded for k outside 1..ols::kMaxColumns
+    static Step create(void* memory, int k);
+    static Step attach(void* memory, std::size_t size);  // validates; throws CorruptState
+    int columns() const;
+    // Adds a row with y in {0, 1} and prior weight w >= 0 at the coefficients
+    // of at (R's starting values on the first pass).
+    void add(bool y, const double* x, double w, const Progress& at);
+    void merge(const Step& other);
+
+private:
+    friend class Progress;
+    explicit Step(unsigned char* base) : base_(base) {}
+    unsigned char* base_;
+};
+
+// The state of the iteration (a view over flat memory). Its size depends on
+// k, which is 0 before the first pass.
+class Progress {
+public:
+    static std::size_t bytes(int k);
+    static Progress create(void* memory, const Options& options);  // k = 0, size bytes(0)
+    static Progress attach(void* memory, std::size_t size);        // validates
+    int columns() const;
+    bool done() const;
+    // Size of the progress that update(step) produces.
+    static std::size_t bytes_after(const Step& step) { return bytes(step.columns()); }
+    // Takes the pass made at this progress; writes the next progress into
+    // next (bytes_after(step) bytes). The step must come from this progress.
+    void update(const Step& step, void* next, const StopCheck& stop) const;
+    // The model at the current coefficients.
+    void model(FitOutput& out, const StopCheck& stop) const;
+    // Coefficient j to evaluate (aliased: 0); only when columns() > 0.
+    double beta(int j) const;
+
+private:
+    explicit Progress(unsigned char* base) : base_(base) {}
+    unsigned char* base_;
+};
+
+// Rows kept in memory by logit_fit: each row is y, w, x[0..k-1].
+constexpr int row_width(int k) { return k + 2; }
+// Runs IRLS to the end over count rows and writes the model.
+void fit_rows(const double* rows, std::int64_t count, int k, const Options& options, FitOutput& out,
+              const StopCheck& stop);
+
+// The serialized form of logit_fit's kept rows: this header, then the rows.
+struct RowsHeader {
+    std::uint32_t magic;
+    std::uint16_t version;
+    std::uint16_t k;
+    std::int32_t max_iter;
+    std::int32_t unused;
+    double tolerance;
+    std::int64_t count;
+};
+void write_rows_header(RowsHeader& header, int k, const Options& options, std::int64_t count);
+// Validates a serialized block (header and size); throws CorruptState.
+const RowsHeader& check_rows(const void* memory, std::size_t size);
+
+}  // namespace eventml::core::logit
