@@ -19,6 +19,7 @@ constexpr std::uint32_t kRowsMagic = 0x57524c45;      // "ELRW"
 constexpr std::uint16_t kVersion = 1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxHalvings = 30;
+constexpr double kNoiseFloor = 1e-10;  // relative deviance change below rounding noise
 
 // R's binomial()$linkinv, mu.eta and the test of its warning
 // "fitted probabilities numerically 0 or 1 occurred".
@@ -120,8 +121,7 @@ int Step::columns() const { return reinterpret_cast<const StepHeader*>(base_)->k
 
 void Step::add(bool y, const double* x, double w, const Progress& at) {
     const int k = columns();
-    if (!std::isfinite(w) || w < 0)
-        fail(ErrorKind::InvalidValue, "weight must be finite and non-negative, got %s", value_text(w).c_str());
+    ols::check_row(x, k, w);
     if (w == 0) return;
     double eta;
     if (at.columns() == 0) {  // R's mustart for binomial: (w y + 1/2) / (w + 1)
@@ -251,7 +251,10 @@ void Progress::update(const Step& step, void* next_memory, const StopCheck& stop
     }
     // Step halving (R halves only on a non-finite deviance; we also halve
     // when it grew, from the second iterate on, so the likelihood never drops).
-    if ((!std::isfinite(dev) || (current.iteration >= 2 && dev > old)) && current.halvings < kMaxHalvings) {
+    // Rises within rounding noise of the deviance sum are not rises: halving
+    // there would pull a converged iterate back toward a less converged one.
+    const bool rose = current.iteration >= 2 && dev - old > kNoiseFloor * (std::fabs(dev) + 0.1);
+    if ((!std::isfinite(dev) || rose) && current.halvings < kMaxHalvings) {
         for (int j = 0; j < k; ++j) beta[j] = (beta[j] + previous_beta[j]) / 2;
         header.halvings += 1;
         return;

@@ -59,6 +59,17 @@ struct Layout {
 
 }  // namespace
 
+void check_row(const double* x, int k, double w) {
+    if (!std::isfinite(w) || w < 0)
+        fail(ErrorKind::InvalidValue, "weight must be finite and non-negative, got %s", value_text(w).c_str());
+    double probe = 0;  // NaN exactly when some x[j] is NaN or infinite
+    for (int j = 0; j < k; ++j) probe += x[j] * 0.0;
+    if (probe != 0)
+        for (int j = 0; j < k; ++j)
+            if (!std::isfinite(x[j]))
+                fail(ErrorKind::InvalidValue, "x[%d] must be finite, got %s", j + 1, value_text(x[j]).c_str());
+}
+
 std::size_t State::bytes(int k) {
     if (k < 1 || k > kMaxColumns)
         fail(ErrorKind::LimitExceeded, "x has %d elements; between 1 and %d are supported", k, kMaxColumns);
@@ -144,15 +155,7 @@ void State::fold_buffer() {
 void State::add(double y, const double* x, double w) {
     const int k = columns();
     if (!std::isfinite(y)) fail(ErrorKind::InvalidValue, "y must be finite, got %s", value_text(y).c_str());
-    if (!std::isfinite(w) || w < 0)
-        fail(ErrorKind::InvalidValue, "weight must be finite and non-negative, got %s",
-             value_text(w).c_str());
-    double probe = 0;  // NaN exactly when some x[j] is NaN or infinite
-    for (int j = 0; j < k; ++j) probe += x[j] * 0.0;
-    if (probe != 0)
-        for (int j = 0; j < k; ++j)
-            if (!std::isfinite(x[j]))
-                fail(ErrorKind::InvalidValue, "x[%d] must be finite, got %s", j + 1, value_text(x[j]).c_str());
+    check_row(x, k, w);
     if (w == 0) return;
 
     Layout layout(base_, k);

@@ -27,6 +27,10 @@ constexpr int kMaxColumns = 1000;
 // kAliasTolerance times its original norm is reported as aliased.
 constexpr double kAliasTolerance = 1e-7;
 
+// Throws InvalidValue naming the value unless every x[j] is finite and the
+// weight w is finite and non-negative.
+void check_row(const double* x, int k, double w);
+
 // Where a fit's per-coefficient results go: caller-owned arrays of length k
 // (cov: k*k, row-major). Aliased coefficients get aliased[j] = true and NaN
 // in every array entry that involves them.

@@ -8,9 +8,6 @@ extern "C" {
 #include "utils/elog.h"
 }
 
-extern "C" {
-PG_MODULE_MAGIC;
-}
 
 namespace eventml::pg {
 namespace {

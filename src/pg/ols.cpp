@@ -1,6 +1,7 @@
 // SQL glue for ols_fit, ols_predict and summary(ols_model).
 #include "boundary.hpp"
 #include "distributions.hpp"
+#include "model.hpp"
 #include "ols.hpp"
 #include "values.hpp"
 
@@ -104,10 +105,7 @@ EVENTML_FUNCTION(ols_fit_final) {
     bool* cov_nulls = static_cast<bool*>(palloc(sizeof(bool) * k * k));
     for (int i = 0; i < k; ++i)
         for (int j = 0; j < k; ++j) cov_nulls[i * k + j] = fit.aliased[i] || fit.aliased[j];
-    if (fit.rank < k)
-        ereport(NOTICE, (errmsg("ols_fit: %d of %d coefficients not defined because of singularities",
-                                k - fit.rank, k),
-                         errdetail("Their coef, std_err, t_stat, p_value and cov entries are NULL.")));
+    eventml::pg::notice_aliased("ols_fit", k - fit.rank, k);
 
     TupleDesc descriptor;
     if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
@@ -134,102 +132,24 @@ EVENTML_FUNCTION(ols_fit_final) {
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
 }
 
-namespace {
-
-// One float8[] field of a model; entries may be NULL (aliased coefficients).
-struct ModelArray {
-    Datum* values = nullptr;
-    bool* nulls = nullptr;
-    int length = 0;
-};
-
-// Reads field attno of a model composite; false when the field is NULL.
-bool model_array(HeapTupleHeader model, int attno, ModelArray& out) {
-    bool isnull;
-    const Datum field = GetAttributeByNum(model, attno, &isnull);
-    if (isnull) return false;
-    ArrayType* array = DatumGetArrayTypeP(field);
-    deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &out.values,
-                      &out.nulls, &out.length);
-    return true;
-}
-
-}  // namespace
-
-// ols_predict(m, x): the fitted value coef · x. Aliased (NULL) coefficients
-// count as zero, as R's predict.lm does for rank-deficient fits.
+// ols_predict(m, x): the fitted value coef · x.
 EVENTML_FUNCTION(ols_predict) {
-    ModelArray coef;
-    if (!model_array(PG_GETARG_HEAPTUPLEHEADER(0), kCoef, coef)) PG_RETURN_NULL();
-    const eventml::pg::Float8Array x = eventml::pg::read_float8_array(PG_GETARG_ARRAYTYPE_P(1), "ols_predict", "x");
-    if (x.values == nullptr) PG_RETURN_NULL();
-    if (x.length != coef.length)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("ols_predict: x has %d elements, but the model has %d coefficients", x.length,
-                               coef.length)));
-    double sum = 0;
-    for (int j = 0; j < coef.length; ++j)
-        if (!coef.nulls[j]) sum += DatumGetFloat8(coef.values[j]) * x.values[j];
-    PG_RETURN_FLOAT8(sum);
+    double fitted;
+    if (!eventml::pg::linear_predictor(PG_GETARG_HEAPTUPLEHEADER(0), kCoef, PG_GETARG_ARRAYTYPE_P(1), "ols_predict",
+                                       &fitted))
+        PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(fitted);
 }
 
-// summary(m, level, names): one row per coefficient with a two-sided
-// confidence interval from Student's t on df_resid degrees of freedom.
+// summary(m, level, names), with Student t intervals on df_resid (confint.lm).
 EVENTML_FUNCTION(ols_summary) {
-    HeapTupleHeader model = PG_GETARG_HEAPTUPLEHEADER(0);
-    const double level = PG_GETARG_FLOAT8(1);
-    if (!(level > 0 && level < 1))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("summary: level must be between 0 and 1, got %g", level)));
-    ModelArray coef, std_err, t_stat, p_value;
+    const double level = eventml::pg::summary_level(fcinfo);
     bool isnull;
-    const Datum df_datum = GetAttributeByNum(model, kDfResid, &isnull);
-    if (isnull || !model_array(model, kCoef, coef) || !model_array(model, kStdErr, std_err) ||
-        !model_array(model, kTStat, t_stat) || !model_array(model, kPValue, p_value))
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("summary: the model has NULL fields")));
-    if (std_err.length != coef.length || t_stat.length != coef.length || p_value.length != coef.length)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("summary: the model's coef, std_err, t_stat and p_value differ in length")));
-    // names '{}' (the default) means x1, x2, ...
-    Datum* names;
-    bool* name_nulls;
-    int name_count;
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT, &names, &name_nulls, &name_count);
-    if (name_count != 0 && name_count != coef.length)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("summary: names has %d elements, but the model has %d coefficients", name_count,
-                               coef.length)));
+    const Datum df = GetAttributeByNum(PG_GETARG_HEAPTUPLEHEADER(0), kDfResid, &isnull);
+    if (isnull) ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("summary: the model has NULL fields")));
     double critical = 0;
-    const double df = static_cast<double>(DatumGetInt64(df_datum));
-    guarded("summary", [&] { critical = core::student_t_quantile(0.5 + level / 2, df); });
-
-    InitMaterializedSRF(fcinfo, 0);
-    ReturnSetInfo* result = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    for (int j = 0; j < coef.length; ++j) {
-        Datum values[7];
-        bool nulls[7] = {};
-        char term[32];
-        if (name_count != 0 && !name_nulls[j]) {
-            values[0] = names[j];
-        } else {
-            snprintf(term, sizeof term, "x%d", j + 1);
-            values[0] = CStringGetTextDatum(term);
-        }
-        nulls[1] = coef.nulls[j];
-        values[1] = coef.values[j];
-        nulls[2] = std_err.nulls[j];
-        values[2] = std_err.values[j];
-        nulls[3] = t_stat.nulls[j];
-        values[3] = t_stat.values[j];
-        nulls[4] = p_value.nulls[j];
-        values[4] = p_value.values[j];
-        nulls[5] = nulls[6] = coef.nulls[j] || std_err.nulls[j];
-        if (!nulls[5]) {
-            const double c = DatumGetFloat8(coef.values[j]), half = critical * DatumGetFloat8(std_err.values[j]);
-            values[5] = Float8GetDatum(c - half);
-            values[6] = Float8GetDatum(c + half);
-        }
-        tuplestore_putvalues(result->setResult, result->setDesc, values, nulls);
-    }
-    PG_RETURN_NULL();
+    guarded("summary", [&] {
+        critical = core::student_t_quantile(0.5 + level / 2, static_cast<double>(DatumGetInt64(df)));
+    });
+    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kTStat, kPValue}, critical);
 }

@@ -1,0 +1,377 @@
+// SQL glue for logit_fit, logit_train (through the logit_irls_* pieces),
+// logit_predict and summary(logit_model).
+#include "boundary.hpp"
+#include "distributions.hpp"
+#include "logit.hpp"
+#include "model.hpp"
+#include "ols.hpp"
+#include "values.hpp"
+
+#include <cmath>
+#include <cstring>
+
+extern "C" {
+#include "access/htup_details.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/memutils.h"
+}
+
+namespace core = eventml::core;
+namespace logit = eventml::core::logit;
+using eventml::pg::guarded;
+
+namespace {
+
+// Attribute numbers of the logit_model composite (eventml--*.sql).
+enum LogitModelField {
+    kCoef = 1, kStdErr, kZStat, kPValue, kOddsRatio, kLogLikelihood, kNullLogLikelihood, kDeviance, kAic, kBic,
+    kPseudoR2, kN, kIterations, kConverged, kConditionNumber, kCov, kFieldCount = kCov
+};
+
+// eventml.logit_fit_memory_limit, in kB: the most memory logit_fit's kept
+// rows may take in one aggregate state.
+int memory_limit_kb = 1024 * 1024;
+
+// logit_fit's transition state: the rows (y, w, x...) as one growing float8
+// block in the aggregate memory context.
+struct KeptRows {
+    int k;
+    logit::Options options;
+    int64 count;
+    int64 capacity;
+    double* rows;
+};
+
+KeptRows* new_kept_rows(int k, const logit::Options& options, int64 capacity) {
+    auto* state = static_cast<KeptRows*>(palloc(sizeof(KeptRows)));
+    state->k = k;
+    state->options = options;
+    state->count = 0;
+    state->capacity = capacity;
+    state->rows = static_cast<double*>(
+        MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * logit::row_width(k) * capacity));
+    return state;
+}
+
+// Makes room for extra more rows, doubling, within the memory limit.
+void reserve_rows(KeptRows* state, int64 extra) {
+    const int64 needed = state->count + extra;
+    if (needed <= state->capacity) return;
+    const double row_bytes = sizeof(double) * logit::row_width(state->k);
+    const double limit = 1024.0 * memory_limit_kb;
+    if (needed * row_bytes > limit)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("logit_fit: keeping %lld rows of %d columns needs more than "
+                               "eventml.logit_fit_memory_limit (%d kB)",
+                               static_cast<long long>(needed), state->k, memory_limit_kb),
+                        errhint("Raise eventml.logit_fit_memory_limit, or fit with logit_train(), which scans "
+                                "the data once per iteration instead of keeping it in memory.")));
+    int64 capacity = std::max<int64>(state->capacity * 2, needed);
+    capacity = std::min<int64>(capacity, static_cast<int64>(limit / row_bytes));
+    state->rows = static_cast<double*>(repalloc_huge(state->rows, row_bytes * capacity));
+    state->capacity = capacity;
+}
+
+// Reads the options of logit_fit(y, x, weight, max_iter, tolerance).
+logit::Options read_options(FunctionCallInfo fcinfo) {
+    logit::Options options;
+    if (PG_NARGS() > 4) {
+        if (PG_ARGISNULL(4) || PG_ARGISNULL(5))
+            ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                            errmsg("logit_fit: max_iter and tolerance must not be NULL")));
+        options.max_iter = PG_GETARG_INT32(4);
+        options.tolerance = PG_GETARG_FLOAT8(5);
+    }
+    guarded("logit_fit", [&] { logit::check_options(options); });
+    return options;
+}
+
+// A model composite from a fill step that writes the core's FitOutput, with
+// R's warnings for fits that did not converge.
+template <typename Fill>
+Datum model_datum(FunctionCallInfo fcinfo, const char* function, int k, Fill&& fill) {
+    logit::FitOutput fit;
+    fit.coef = static_cast<double*>(palloc(sizeof(double) * k));
+    fit.std_err = static_cast<double*>(palloc(sizeof(double) * k));
+    fit.z_stat = static_cast<double*>(palloc(sizeof(double) * k));
+    fit.p_value = static_cast<double*>(palloc(sizeof(double) * k));
+    fit.odds_ratio = static_cast<double*>(palloc(sizeof(double) * k));
+    fit.cov = static_cast<double*>(palloc(sizeof(double) * k * k));
+    fit.aliased = static_cast<bool*>(palloc(sizeof(bool) * k));
+    guarded(function, [&] { fill(fit); });
+
+    eventml::pg::notice_aliased(function, k - fit.rank, k);
+    if (fit.constant_y)
+        ereport(WARNING, (errmsg("%s: y takes only one value, so the coefficients diverge; converged is false",
+                                 function),
+                          errhint("A logistic model needs rows with both outcomes.")));
+    else if (fit.separation)
+        ereport(WARNING, (errmsg("%s: fitted probabilities numerically 0 or 1 occurred; converged is false", function),
+                          errdetail("x separates the outcomes completely or quasi-completely, so some "
+                                    "coefficients diverge to infinity.")));
+    if (fit.iteration_limit)
+        ereport(WARNING, (errmsg("%s: the algorithm did not converge in %d iterations", function, fit.iterations),
+                          errhint("Raise max_iter, or check x for separation or extreme values.")));
+
+    bool* cov_nulls = static_cast<bool*>(palloc(sizeof(bool) * k * k));
+    for (int i = 0; i < k; ++i)
+        for (int j = 0; j < k; ++j) cov_nulls[i * k + j] = fit.aliased[i] || fit.aliased[j];
+    TupleDesc descriptor;
+    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s: logit_model is not a composite", function)));
+    descriptor = BlessTupleDesc(descriptor);
+    Datum values[kFieldCount];
+    bool nulls[kFieldCount] = {};
+    values[kCoef - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.coef, fit.aliased, k));
+    values[kStdErr - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.std_err, fit.aliased, k));
+    values[kZStat - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.z_stat, fit.aliased, k));
+    values[kPValue - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.p_value, fit.aliased, k));
+    values[kOddsRatio - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.odds_ratio, fit.aliased, k));
+    values[kLogLikelihood - 1] = Float8GetDatum(fit.log_likelihood);
+    values[kNullLogLikelihood - 1] = Float8GetDatum(fit.null_log_likelihood);
+    values[kDeviance - 1] = Float8GetDatum(fit.deviance);
+    values[kAic - 1] = Float8GetDatum(fit.aic);
+    values[kBic - 1] = Float8GetDatum(fit.bic);
+    values[kPseudoR2 - 1] = Float8GetDatum(fit.pseudo_r2);
+    values[kN - 1] = Int64GetDatum(fit.n);
+    values[kIterations - 1] = Int32GetDatum(fit.iterations);
+    values[kConverged - 1] = BoolGetDatum(fit.converged);
+    values[kConditionNumber - 1] = Float8GetDatum(fit.condition_number);
+    values[kCov - 1] = PointerGetDatum(eventml::pg::make_float8_matrix(fit.cov, cov_nulls, k, k));
+    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+}
+
+// The core view of a flat bytea; throws CorruptState, so call inside guarded().
+template <typename View>
+View view(bytea* state) {
+    return View::attach(eventml::pg::flat_state_body(state), eventml::pg::flat_state_body_size(state));
+}
+
+}  // namespace
+
+namespace eventml::pg {
+
+void define_logit_settings() {
+    DefineCustomIntVariable("eventml.logit_fit_memory_limit",
+                            "Most memory the rows kept by one logit_fit aggregate may use.",
+                            "logit_fit keeps its rows to iterate over them; beyond this, use logit_train().",
+                            &memory_limit_kb, 1024 * 1024, 64, MAX_KILOBYTES, PGC_USERSET, GUC_UNIT_KB, nullptr,
+                            nullptr, nullptr);
+}
+
+}  // namespace eventml::pg
+
+// logit_fit_trans(state, y, x [, weight [, max_iter, tolerance]]): keeps one
+// row. Rows with a NULL in y, x (or an element of x) or weight are skipped,
+// and so are rows of weight 0, which change nothing.
+EVENTML_FUNCTION(logit_fit_trans) {
+    MemoryContext aggregate_context;
+    if (!AggCheckCallContext(fcinfo, &aggregate_context))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("logit_fit_trans called in non-aggregate context")));
+    KeptRows* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
+    const bool weighted = PG_NARGS() > 3;
+    if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (weighted && PG_ARGISNULL(3))) {
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    const bool y = PG_GETARG_BOOL(1);
+    const eventml::pg::Float8Array x = eventml::pg::read_float8_array(PG_GETARG_ARRAYTYPE_P(2), "logit_fit", "x");
+    const double weight = weighted ? PG_GETARG_FLOAT8(3) : 1.0;
+    if (x.values == nullptr) {
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    if (state == nullptr) {
+        const logit::Options options = read_options(fcinfo);
+        guarded("logit_fit", [&] { (void)core::ols::State::bytes(x.length); });  // checks the column limit
+        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
+        state = new_kept_rows(x.length, options, 16);
+        MemoryContextSwitchTo(old);
+    }
+    if (x.length != state->k)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("logit_fit: x has %d elements, but earlier rows had %d", x.length, state->k)));
+    guarded("logit_fit", [&] { core::ols::check_row(x.values, x.length, weight); });
+    if (weight == 0) PG_RETURN_POINTER(state);
+    reserve_rows(state, 1);
+    double* row = state->rows + state->count * logit::row_width(state->k);
+    row[0] = y ? 1 : 0;
+    row[1] = weight;
+    std::memcpy(row + 2, x.values, sizeof(double) * state->k);
+    state->count += 1;
+    PG_RETURN_POINTER(state);
+}
+
+// Combine: appends the second state's rows to the first, in the aggregate context.
+EVENTML_FUNCTION(logit_fit_combine) {
+    MemoryContext aggregate_context;
+    if (!AggCheckCallContext(fcinfo, &aggregate_context))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("logit_fit_combine called in non-aggregate context")));
+    KeptRows* into = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
+    KeptRows* from = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(1));
+    if (from == nullptr) {
+        if (into == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(into);
+    }
+    if (into == nullptr) {
+        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
+        into = new_kept_rows(from->k, from->options, std::max<int64>(from->count, 16));
+        MemoryContextSwitchTo(old);
+    }
+    if (into->k != from->k)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("logit_fit: cannot combine rows of %d and %d columns", into->k, from->k)));
+    reserve_rows(into, from->count);
+    std::memcpy(into->rows + into->count * logit::row_width(into->k), from->rows,
+                sizeof(double) * logit::row_width(from->k) * from->count);
+    into->count += from->count;
+    PG_RETURN_POINTER(into);
+}
+
+// Serialize: the core's rows header, then the rows.
+EVENTML_FUNCTION(logit_fit_serialize) {
+    const KeptRows* state = reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
+    const std::size_t rows_bytes = sizeof(double) * logit::row_width(state->k) * state->count;
+    bytea* out = eventml::pg::new_flat_state(sizeof(logit::RowsHeader) + rows_bytes, CurrentMemoryContext);
+    char* body = static_cast<char*>(eventml::pg::flat_state_body(out));
+    logit::write_rows_header(*reinterpret_cast<logit::RowsHeader*>(body), state->k, state->options, state->count);
+    std::memcpy(body + sizeof(logit::RowsHeader), state->rows, rows_bytes);
+    PG_RETURN_BYTEA_P(out);
+}
+
+// Deserialize: validates the block before trusting any of it.
+EVENTML_FUNCTION(logit_fit_deserialize) {
+    bytea* blob = eventml::pg::flat_state_arg(fcinfo, 0, false);
+    const char* body = static_cast<const char*>(eventml::pg::flat_state_body(blob));
+    const logit::RowsHeader* header = nullptr;
+    guarded("logit_fit", [&] { header = &logit::check_rows(body, eventml::pg::flat_state_body_size(blob)); });
+    KeptRows* state =
+        new_kept_rows(header->k, logit::Options{header->max_iter, header->tolerance}, std::max<int64>(header->count, 1));
+    std::memcpy(state->rows, body + sizeof(logit::RowsHeader),
+                sizeof(double) * logit::row_width(header->k) * header->count);
+    state->count = header->count;
+    PG_RETURN_POINTER(state);
+}
+
+// Final: IRLS over the kept rows. No rows (or only weight-0 rows): NULL.
+EVENTML_FUNCTION(logit_fit_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    const KeptRows* state = reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
+    if (state->count == 0) PG_RETURN_NULL();
+    return model_datum(fcinfo, "logit_fit", state->k, [&](logit::FitOutput& fit) {
+        logit::fit_rows(state->rows, state->count, state->k, state->options, fit, eventml::pg::interrupt_check());
+    });
+}
+
+// ---- logit_train: one aggregate scan per IRLS iteration ------------------
+
+// logit_irls_start(max_iter, tolerance): the progress before the first pass.
+EVENTML_FUNCTION(logit_irls_start) {
+    logit::Options options{PG_GETARG_INT32(0), PG_GETARG_FLOAT8(1)};
+    std::size_t bytes = logit::Progress::bytes(0);
+    bytea* progress = eventml::pg::new_flat_state(bytes, CurrentMemoryContext);
+    guarded("logit_train", [&] { logit::Progress::create(eventml::pg::flat_state_body(progress), options); });
+    PG_RETURN_BYTEA_P(progress);
+}
+
+// logit_irls_step_trans(step, y, x, weight, progress): adds one row to the
+// pass at progress' coefficients. Skips rows as logit_fit does; a pass with no
+// positive-weight row stays NULL.
+EVENTML_FUNCTION(logit_irls_step_trans) {
+    const bool has_state = !PG_ARGISNULL(0);
+    if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4)) {
+        if (has_state) PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+        PG_RETURN_NULL();
+    }
+    const bool y = PG_GETARG_BOOL(1);
+    const eventml::pg::Float8Array x = eventml::pg::read_float8_array(PG_GETARG_ARRAYTYPE_P(2), "logit_train", "x");
+    const double weight = PG_GETARG_FLOAT8(3);
+    bytea* progress = eventml::pg::flat_state_arg(fcinfo, 4, false);
+    if (x.values == nullptr || (weight == 0 && !has_state)) {
+        if (has_state) PG_RETURN_DATUM(PG_GETARG_DATUM(0));
+        PG_RETURN_NULL();
+    }
+    bytea* step;
+    if (has_state) {
+        step = eventml::pg::flat_state_arg(fcinfo, 0, true);
+    } else {
+        MemoryContext aggregate_context;
+        if (!AggCheckCallContext(fcinfo, &aggregate_context)) aggregate_context = CurrentMemoryContext;
+        std::size_t bytes = 0;
+        guarded("logit_train", [&] { bytes = logit::Step::bytes(x.length); });
+        step = eventml::pg::new_flat_state(bytes, aggregate_context);
+        guarded("logit_train", [&] { logit::Step::create(eventml::pg::flat_state_body(step), x.length); });
+    }
+    guarded("logit_train", [&] {
+        logit::Step pass = view<logit::Step>(step);
+        const logit::Progress at = view<logit::Progress>(progress);
+        if (x.length != pass.columns() || (at.columns() != 0 && at.columns() != x.length))
+            core::fail(core::ErrorKind::ArrayShape, "x has %d elements, but earlier rows had %d", x.length,
+                       at.columns() != 0 ? at.columns() : pass.columns());
+        pass.add(y, x.values, weight, at);
+    });
+    PG_RETURN_BYTEA_P(step);
+}
+
+EVENTML_FUNCTION(logit_irls_step_combine) {
+    bytea* into = eventml::pg::flat_state_arg(fcinfo, 0, true);
+    bytea* from = eventml::pg::flat_state_arg(fcinfo, 1, false);
+    guarded("logit_train", [&] { view<logit::Step>(into).merge(view<logit::Step>(from)); });
+    PG_RETURN_BYTEA_P(into);
+}
+
+// logit_irls_update(progress, step): the progress after one pass.
+EVENTML_FUNCTION(logit_irls_update) {
+    bytea* progress = eventml::pg::flat_state_arg(fcinfo, 0, false);
+    bytea* step = eventml::pg::flat_state_arg(fcinfo, 1, false);
+    std::size_t bytes = 0;
+    guarded("logit_train", [&] {
+        view<logit::Progress>(progress);
+        bytes = logit::Progress::bytes_after(view<logit::Step>(step));
+    });
+    bytea* next = eventml::pg::new_flat_state(bytes, CurrentMemoryContext);
+    guarded("logit_train", [&] {
+        view<logit::Progress>(progress).update(view<logit::Step>(step), eventml::pg::flat_state_body(next),
+                                               eventml::pg::interrupt_check());
+    });
+    PG_RETURN_BYTEA_P(next);
+}
+
+EVENTML_FUNCTION(logit_irls_done) {
+    bytea* progress = eventml::pg::flat_state_arg(fcinfo, 0, false);
+    bool done = false;
+    guarded("logit_train", [&] { done = view<logit::Progress>(progress).done(); });
+    PG_RETURN_BOOL(done);
+}
+
+EVENTML_FUNCTION(logit_irls_model) {
+    bytea* progress = eventml::pg::flat_state_arg(fcinfo, 0, false);
+    int k = 0;
+    guarded("logit_train", [&] { k = view<logit::Progress>(progress).columns(); });
+    if (k == 0) PG_RETURN_NULL();
+    return model_datum(fcinfo, "logit_train", k, [&](logit::FitOutput& fit) {
+        view<logit::Progress>(progress).model(fit, eventml::pg::interrupt_check());
+    });
+}
+
+// ---- Scoring and summary ---------------------------------------------------
+
+// logit_predict(m, x): the probability 1 / (1 + exp(-coef · x)).
+EVENTML_FUNCTION(logit_predict) {
+    double eta;
+    if (!eventml::pg::linear_predictor(PG_GETARG_HEAPTUPLEHEADER(0), kCoef, PG_GETARG_ARRAYTYPE_P(1), "logit_predict",
+                                       &eta))
+        PG_RETURN_NULL();
+    PG_RETURN_FLOAT8(1 / (1 + std::exp(-eta)));
+}
+
+// summary(m, level, names), with Wald intervals from the normal distribution
+// (confint.default).
+EVENTML_FUNCTION(logit_summary) {
+    const double level = eventml::pg::summary_level(fcinfo);
+    double critical = 0;
+    guarded("summary", [&] { critical = core::normal_quantile(0.5 + level / 2); });
+    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kZStat, kPValue}, critical);
+}

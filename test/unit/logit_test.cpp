@@ -1,0 +1,159 @@
+#include "logit.hpp"
+
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+using eventml::core::Error;
+using eventml::core::ErrorKind;
+using eventml::core::StopCheck;
+namespace logit = eventml::core::logit;
+
+namespace {
+
+// Rows (y, w, x...) of a logistic model with k = 3 (intercept, two regressors).
+std::vector<double> sample_rows(int n, bool separable = false) {
+    std::mt19937_64 gen(7);
+    std::normal_distribution<double> normal;
+    std::uniform_real_distribution<double> uniform;
+    std::vector<double> rows;
+    for (int i = 0; i < n; ++i) {
+        const double x1 = normal(gen), x2 = uniform(gen) * 4;
+        const double p = 1 / (1 + std::exp(-(-0.5 + 1.2 * x1 - 0.4 * x2)));
+        const bool y = separable ? x1 > 0 : uniform(gen) < p;
+        rows.insert(rows.end(), {y ? 1.0 : 0.0, 1.0 + (i % 3 == 0), 1.0, x1, x2});
+    }
+    return rows;
+}
+
+struct Model {
+    std::vector<double> coef, std_err, z, p, odds, cov;
+    std::vector<char> aliased;
+    logit::FitOutput out{};
+    explicit Model(int k) : coef(k), std_err(k), z(k), p(k), odds(k), cov(k * k), aliased(k) {
+        out.coef = coef.data(); out.std_err = std_err.data(); out.z_stat = z.data(); out.p_value = p.data();
+        out.odds_ratio = odds.data(); out.cov = cov.data(); out.aliased = reinterpret_cast<bool*>(aliased.data());
+    }
+};
+
+Model fit(const std::vector<double>& rows, int k = 3, logit::Options options = {}) {
+    Model m(k);
+    logit::fit_rows(rows.data(), static_cast<std::int64_t>(rows.size()) / logit::row_width(k), k, options, m.out,
+                    StopCheck());
+    return m;
+}
+
+// Runs the multi-pass form with every pass split in two merged halves, the
+// progress moved through byte copies as logit_train moves it through SQL.
+Model fit_in_passes(const std::vector<double>& rows, int k = 3) {
+    const std::int64_t n = static_cast<std::int64_t>(rows.size()) / logit::row_width(k);
+    std::vector<double> progress(logit::Progress::bytes(0) / 8);
+    logit::Progress::create(progress.data(), logit::Options{});
+    for (;;) {
+        logit::Progress at = logit::Progress::attach(progress.data(), progress.size() * 8);
+        if (at.done()) break;
+        std::vector<double> a(logit::Step::bytes(k) / 8), b(logit::Step::bytes(k) / 8);
+        logit::Step first = logit::Step::create(a.data(), k), second = logit::Step::create(b.data(), k);
+        for (std::int64_t i = 0; i < n; ++i) {
+            const double* row = &rows[i * logit::row_width(k)];
+            (i < n / 3 ? first : second).add(row[0] != 0, row + 2, row[1], at);
+        }
+        std::vector<double> copy = b;  // a pass crosses processes as bytes
+        first.merge(logit::Step::attach(copy.data(), copy.size() * 8));
+        std::vector<double> next(logit::Progress::bytes_after(first) / 8);
+        at.update(first, next.data(), StopCheck());
+        progress = next;
+    }
+    Model m(k);
+    logit::Progress::attach(progress.data(), progress.size() * 8).model(m.out, StopCheck());
+    return m;
+}
+
+TEST(Logit, SplitPassesEqualTheInMemoryFit) {
+    const std::vector<double> rows = sample_rows(2000);
+    const Model whole = fit(rows), parts = fit_in_passes(rows);
+    ASSERT_TRUE(whole.out.converged);
+    EXPECT_EQ(whole.out.iterations, parts.out.iterations);
+    for (int j = 0; j < 3; ++j) {
+        EXPECT_NEAR(whole.coef[j], parts.coef[j], 1e-10 * std::fabs(whole.coef[j]));
+        EXPECT_NEAR(whole.std_err[j], parts.std_err[j], 1e-10 * whole.std_err[j]);
+    }
+    EXPECT_NEAR(whole.out.deviance, parts.out.deviance, 1e-10 * whole.out.deviance);
+    EXPECT_EQ(whole.out.n, 2000);
+}
+
+TEST(Logit, IntegerWeightsEqualRepeatedRows) {
+    const std::vector<double> rows = sample_rows(600);
+    std::vector<double> repeated;
+    for (size_t i = 0; i < rows.size(); i += 5)
+        for (int c = 0; c < rows[i + 1]; ++c) repeated.insert(repeated.end(), {rows[i], 1.0, rows[i + 2], rows[i + 3], rows[i + 4]});
+    // Their starting values differ (R's mustart uses w), so converge both fully.
+    const logit::Options tight{50, 1e-15};
+    const Model a = fit(rows, 3, tight), b = fit(repeated, 3, tight);
+    for (int j = 0; j < 3; ++j) EXPECT_NEAR(a.coef[j], b.coef[j], 1e-9 * std::fabs(b.coef[j]));
+    EXPECT_NEAR(a.out.log_likelihood, b.out.log_likelihood, 1e-9 * std::fabs(b.out.log_likelihood));
+}
+
+TEST(Logit, SeparationIsReportedAsNotConverged) {
+    const Model m = fit(sample_rows(200, true));
+    EXPECT_TRUE(m.out.separation);
+    EXPECT_FALSE(m.out.converged);
+}
+
+TEST(Logit, ConstantOutcomeIsReportedAsNotConverged) {
+    std::vector<double> rows = sample_rows(100);
+    for (size_t i = 0; i < rows.size(); i += 5) rows[i] = 1;
+    const Model m = fit(rows);
+    EXPECT_TRUE(m.out.constant_y);
+    EXPECT_FALSE(m.out.converged);
+}
+
+TEST(Logit, CollinearColumnIsAliased) {
+    std::vector<double> rows;
+    const std::vector<double> base = sample_rows(300);
+    for (size_t i = 0; i < base.size(); i += 5)
+        rows.insert(rows.end(), {base[i], base[i + 1], base[i + 2], base[i + 3], base[i + 4], 3 * base[i + 3]});
+    const Model m = fit(rows, 4), without = fit(base);
+    EXPECT_EQ(m.out.rank, 3);
+    EXPECT_TRUE(m.aliased[3]);
+    EXPECT_NEAR(m.coef[1], without.coef[1], 1e-9 * std::fabs(without.coef[1]));
+}
+
+TEST(Logit, CorruptPiecesAreRejected) {
+    std::vector<double> step(logit::Step::bytes(3) / 8);
+    logit::Step::create(step.data(), 3);
+    EXPECT_THROW(logit::Step::attach(step.data(), step.size() * 8 - 8), Error);
+    std::vector<double> progress(logit::Progress::bytes(0) / 8);
+    logit::Progress::create(progress.data(), logit::Options{});
+    EXPECT_THROW(logit::Progress::attach(progress.data(), progress.size() * 8 + 8), Error);
+    reinterpret_cast<unsigned char*>(progress.data())[0] ^= 1;
+    EXPECT_THROW(logit::Progress::attach(progress.data(), progress.size() * 8), Error);
+
+    std::vector<double> blob(sizeof(logit::RowsHeader) / 8 + 5 * 2);
+    logit::write_rows_header(*reinterpret_cast<logit::RowsHeader*>(blob.data()), 3, logit::Options{}, 2);
+    EXPECT_NO_THROW(logit::check_rows(blob.data(), blob.size() * 8));
+    EXPECT_THROW(logit::check_rows(blob.data(), blob.size() * 8 - 8), Error);  // truncated
+    reinterpret_cast<logit::RowsHeader*>(blob.data())->count = 1LL << 60;     // a lie about the length
+    EXPECT_THROW(logit::check_rows(blob.data(), blob.size() * 8), Error);
+}
+
+TEST(Logit, OptionsAreChecked) {
+    EXPECT_THROW(logit::check_options(logit::Options{0, 1e-8}), Error);
+    EXPECT_THROW(logit::check_options(logit::Options{25, 0}), Error);
+    EXPECT_THROW(logit::check_options(logit::Options{25, NAN}), Error);
+}
+
+TEST(Logit, StopCheckCancelsTheFit) {
+    const std::vector<double> rows = sample_rows(100);
+    Model m(3);
+    try {
+        logit::fit_rows(rows.data(), 100, 3, logit::Options{}, m.out, StopCheck([] { return true; }));
+        FAIL() << "did not stop";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::Cancelled);
+    }
+}
+
+}  // namespace
