@@ -1,6 +1,9 @@
 -- logit_fit, logit_train, logit_predict, summary(logit_model), jsonb:
 -- semantics, NULL rules, errors, parallel plans, and agreement with R's glm.
 \set VERBOSITY default
+-- Each test works in its own schema; the extension stays in public.
+CREATE SCHEMA logit_test;
+SET search_path = logit_test, public;
 SET extra_float_digits = 0;
 
 CREATE TABLE admissions (admit int, gre float8, gpa float8, rank int);

@@ -1,6 +1,9 @@
 -- ols_fit, ols_predict, summary(ols_model), jsonb: semantics, NULL rules,
 -- errors, parallel plans, and agreement with NIST StRD and R's lm.
 \set VERBOSITY default
+-- Each test works in its own schema; the extension stays in public.
+CREATE SCHEMA ols_test;
+SET search_path = ols_test, public;
 SET extra_float_digits = 0;
 
 -- A small hand-checkable fit: y = 1 + 2x exactly, except one point.
