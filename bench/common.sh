@@ -16,7 +16,7 @@ runuser -u postgres -- "$($PG_CONFIG --bindir)/pg_ctl" -D "$BENCH_DIR/data" -w r
 $PSQL <<'SQL'
 CREATE EXTENSION eventml;
 -- best_ms(query, runs): the fastest of runs executions, in milliseconds.
-CREATE FUNCTION best_ms(query text, runs int DEFAULT 3) RETURNS float8 LANGUAGE plpgsql AS $$
+CREATE FUNCTION best_ms(query text, runs int DEFAULT 5) RETURNS float8 LANGUAGE plpgsql AS $$
 DECLARE best float8 := 'Infinity'; t0 timestamptz;
 BEGIN
     FOR i IN 1..runs LOOP

@@ -21,18 +21,18 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxHalvings = 30;
 constexpr double kNoiseFloor = 1e-10;  // relative deviance change below rounding noise
 
-// R's binomial()$linkinv, mu.eta and the test of its warning
-// "fitted probabilities numerically 0 or 1 occurred".
+// R's binomial()$linkinv and mu.eta (dμ/dη) at once, sharing one exp().
 constexpr double kEtaThreshold = 30;
-double link_inverse(double eta) {
-    const double t = eta < -kEtaThreshold ? DBL_EPSILON : (eta > kEtaThreshold ? 1 / DBL_EPSILON : std::exp(eta));
-    return t / (1 + t);
-}
-double mu_eta(double eta) {
-    if (eta > kEtaThreshold || eta < -kEtaThreshold) return DBL_EPSILON;
+struct Link {
+    double mu, mu_eta;
+};
+Link logit_link(double eta) {
+    if (eta < -kEtaThreshold) return {DBL_EPSILON / (1 + DBL_EPSILON), DBL_EPSILON};
+    if (eta > kEtaThreshold) return {(1 / DBL_EPSILON) / (1 + 1 / DBL_EPSILON), DBL_EPSILON};
     const double e = std::exp(eta), d = 1 + e;
-    return e / (d * d);
+    return {e / d, e / (d * d)};
 }
+// The test of R's warning "fitted probabilities numerically 0 or 1 occurred".
 bool at_boundary(double mu) { return mu > 1 - 10 * DBL_EPSILON || mu < 10 * DBL_EPSILON; }
 // Σ binomial deviance residuals 2w(y log(y/μ) + (1-y) log((1-y)/(1-μ))) for
 // a total weight sum_w with weighted successes sum_wy, all at one μ.
@@ -100,8 +100,8 @@ Step Step::create(void* memory, int k) {
     header->magic = kStepMagic;
     header->version = kVersion;
     header->k = static_cast<std::uint16_t>(k);
-    ols::State::create(static_cast<unsigned char*>(memory) + sizeof(StepHeader), k);
-    return Step(static_cast<unsigned char*>(memory));
+    auto* base = static_cast<unsigned char*>(memory);
+    return Step(base, ols::State::create(base + sizeof(StepHeader), k));
 }
 
 Step Step::attach(void* memory, std::size_t size) {
@@ -114,15 +114,18 @@ Step Step::attach(void* memory, std::size_t size) {
     auto* base = static_cast<unsigned char*>(memory);
     const ols::State wls = ols::State::attach(base + sizeof(StepHeader), size - sizeof(StepHeader));
     if (wls.columns() != header->k) fail(ErrorKind::CorruptState, "logit step has inconsistent column counts");
-    return Step(base);
+    return Step(base, wls);
 }
 
 int Step::columns() const { return reinterpret_cast<const StepHeader*>(base_)->k; }
 
 void Step::add(bool y, const double* x, double w, const Progress& at) {
+    ols::check_row(x, columns(), w);
+    if (w > 0) add_checked(y, x, w, at);
+}
+
+void Step::add_checked(bool y, const double* x, double w, const Progress& at) {
     const int k = columns();
-    ols::check_row(x, k, w);
-    if (w == 0) return;
     double eta;
     if (at.columns() == 0) {  // R's mustart for binomial: (w y + 1/2) / (w + 1)
         const double mu = (w * y + 0.5) / (w + 1);
@@ -131,8 +134,8 @@ void Step::add(bool y, const double* x, double w, const Progress& at) {
         eta = 0;
         for (int j = 0; j < k; ++j) eta += x[j] * at.beta(j);
     }
-    const double mu = link_inverse(eta);
-    const double d = mu_eta(eta);
+    const Link link = logit_link(eta);
+    const double mu = link.mu, d = link.mu_eta;
     const double variance = mu * (1 - mu);
     auto& header = *reinterpret_cast<StepHeader*>(base_);
     header.n += 1;
@@ -142,8 +145,7 @@ void Step::add(bool y, const double* x, double w, const Progress& at) {
     header.boundary += at_boundary(mu);
     // The working response and weight of glm.fit.
     const double z = eta + ((y ? 1.0 : 0.0) - mu) / d;
-    ols::State wls = ols::State::attach(base_ + sizeof(StepHeader), ols::State::bytes(k));
-    wls.add(z, x, w * d * d / variance);
+    wls_.add_checked(z, x, w * d * d / variance);
 }
 
 void Step::merge(const Step& other) {
@@ -157,8 +159,7 @@ void Step::merge(const Step& other) {
     a.sum_w += b.sum_w;
     a.sum_wy += b.sum_wy;
     a.deviance += b.deviance;
-    ols::State wls = ols::State::attach(base_ + sizeof(StepHeader), ols::State::bytes(k));
-    wls.merge(ols::State::attach(other.base_ + sizeof(StepHeader), ols::State::bytes(k)));
+    wls_.merge(other.wls_);
 }
 
 // ---- Progress ---------------------------------------------------------
@@ -315,7 +316,7 @@ void fit_rows(const double* rows, std::int64_t count, int k, const Options& opti
         for (std::int64_t i = 0; i < count; ++i) {
             if ((i & 0xffff) == 0) stop.poll();
             const double* row = rows + i * width;
-            step.add(row[0] != 0, row + 2, row[1], progress);
+            step.add_checked(row[0] != 0, row + 2, row[1], progress);  // checked when kept
         }
         progress.update(step, next_memory.data(), stop);
         progress_memory.swap(next_memory);

@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "ols.hpp"
 
 namespace eventml::core::logit {
 
@@ -59,12 +60,15 @@ public:
     // Adds a row with y in {0, 1} and prior weight w >= 0 at the coefficients
     // of at (R's starting values on the first pass).
     void add(bool y, const double* x, double w, const Progress& at);
+    // The same for a row already checked (finite x, w > 0).
+    void add_checked(bool y, const double* x, double w, const Progress& at);
     void merge(const Step& other);
 
 private:
     friend class Progress;
-    explicit Step(unsigned char* base) : base_(base) {}
+    Step(unsigned char* base, ols::State wls) : base_(base), wls_(wls) {}
     unsigned char* base_;
+    ols::State wls_;  // the weighted least squares of the working response
 };
 
 // The state of the iteration (a view over flat memory). Its size depends on

@@ -157,7 +157,12 @@ void State::add(double y, const double* x, double w) {
     if (!std::isfinite(y)) fail(ErrorKind::InvalidValue, "y must be finite, got %s", value_text(y).c_str());
     check_row(x, k, w);
     if (w == 0) return;
+    if (w != 1) reinterpret_cast<Header*>(base_)->sum_log_w += std::log(w);
+    add_checked(y, x, w);
+}
 
+void State::add_checked(double y, const double* x, double w) {
+    const int k = columns();
     Layout layout(base_, k);
     Header& h = *layout.header;
     if (h.n == 0) {
@@ -173,7 +178,6 @@ void State::add(double y, const double* x, double w) {
         std::memcpy(row, x, sizeof(double) * k);
         row[k] = y;
     } else {
-        h.sum_log_w += std::log(w);
         const double root_w = std::sqrt(w);
         for (int j = 0; j < k; ++j) row[j] = root_w * x[j];
         row[k] = root_w * y;

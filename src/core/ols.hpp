@@ -82,6 +82,10 @@ public:
     // x has columns() entries. Throws InvalidValue for non-finite values or a
     // negative weight.
     void add(double y, const double* x, double w);
+    // Adds a row the caller has already checked (finite values, w > 0),
+    // without the Σlog w that only the Gaussian log-likelihood needs: the
+    // working rows of IRLS.
+    void add_checked(double y, const double* x, double w);
     // Adds every row of other into this state (same column count).
     void merge(const State& other);
     // Solves the least-squares problem; columns are aliased below
