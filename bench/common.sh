@@ -26,5 +26,17 @@ BEGIN
     END LOOP;
     RETURN best;
 END $$;
+-- compare_ms(floor, query, runs): the fastest of runs executions of each,
+-- interleaved so that both see the same machine.
+CREATE FUNCTION compare_ms(floor text, query text, runs int DEFAULT 5,
+                           OUT floor_ms float8, OUT query_ms float8) LANGUAGE plpgsql AS $$
+BEGIN
+    floor_ms := 'Infinity';
+    query_ms := 'Infinity';
+    FOR i IN 1..runs LOOP
+        floor_ms := least(floor_ms, best_ms(floor, 1));
+        query_ms := least(query_ms, best_ms(query, 1));
+    END LOOP;
+END $$;
 SQL
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'); $(date -u +%F); $($PG_CONFIG --version)"

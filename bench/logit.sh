@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # logit_fit and logit_train on 10 M rows x 5 regressors, serial and with 2
 # parallel workers, as a ratio of PostgreSQL's own floor (sum() over the same
-# columns) in the same run, and against the export-and-fit workflow (COPY to
+# columns) in the same run (interleaved, best of several), and against the export-and-fit workflow (COPY to
 # CSV, then R's data.table::fread + glm). Usage: bench/logit.sh [rows]
 ROWS=${1:-10000000}
 source "$(dirname "$0")/common.sh"
@@ -16,23 +16,21 @@ SQL
 $PSQL <<'SQL'
 \pset footer off
 SET eventml.logit_fit_memory_limit = '4GB';
-CREATE TEMP TABLE timings (workers int, what text, ms float8);
+CREATE TEMP TABLE timings (workers int, what text, floor_ms float8, query_ms float8);
+CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
+    ('logit_fit', 'SELECT sum(x1), sum(x2), sum(x3), sum(x4), sum(x5), count(*) FILTER (WHERE y) FROM obs',
+     'SELECT logit_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs', 3),
+    ('logit_train', 'SELECT sum(x1), sum(x2), sum(x3), sum(x4), sum(x5), count(*) FILTER (WHERE y) FROM obs',
+     $$SELECT logit_train('SELECT y, ARRAY[1, x1, x2, x3, x4, x5] AS x FROM obs')$$, 2);
 SET max_parallel_workers_per_gather = 0;
-INSERT INTO timings SELECT 0, 'sum', best_ms('SELECT sum(x1), sum(x2), sum(x3), sum(x4), sum(x5), count(*) FILTER (WHERE y) FROM obs');
-INSERT INTO timings SELECT 0, 'logit_fit', best_ms('SELECT logit_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs', 2);
-INSERT INTO timings SELECT 0, 'logit_train', best_ms($$SELECT logit_train('SELECT y, ARRAY[1, x1, x2, x3, x4, x5] AS x FROM obs')$$, 1);
+INSERT INTO timings SELECT 0, what, (compare_ms(floor, query, runs)).* FROM queries;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
-INSERT INTO timings SELECT 2, 'sum', best_ms('SELECT sum(x1), sum(x2), sum(x3), sum(x4), sum(x5), count(*) FILTER (WHERE y) FROM obs');
-INSERT INTO timings SELECT 2, 'logit_fit', best_ms('SELECT logit_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs', 2);
-INSERT INTO timings SELECT 2, 'logit_train', best_ms($$SELECT logit_train('SELECT y, ARRAY[1, x1, x2, x3, x4, x5] AS x FROM obs')$$, 1);
-SELECT workers, round(max(ms) FILTER (WHERE what = 'sum')) AS sum_ms,
-       round(max(ms) FILTER (WHERE what = 'logit_fit')) AS logit_fit_ms,
-       round((max(ms) FILTER (WHERE what = 'logit_fit') / max(ms) FILTER (WHERE what = 'sum'))::numeric, 2) AS fit_ratio,
-       round(max(ms) FILTER (WHERE what = 'logit_train')) AS logit_train_ms,
-       round((max(ms) FILTER (WHERE what = 'logit_train') / max(ms) FILTER (WHERE what = 'sum'))::numeric, 2) AS train_ratio
-FROM timings GROUP BY workers ORDER BY workers;
+INSERT INTO timings SELECT 2, what, (compare_ms(floor, query, runs)).* FROM queries;
+SELECT workers, what, round(floor_ms) AS sum_ms, round(query_ms) AS query_ms,
+       round((query_ms / floor_ms)::numeric, 2) AS ratio
+FROM timings ORDER BY workers, what;
 SELECT (m).iterations, (m).converged FROM (SELECT logit_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) AS m FROM obs) s;
 SQL
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ols_fit on 10 M rows x 5 regressors, serial and with 2 parallel workers,
 # as a ratio of PostgreSQL's own floor (sum() over the same columns) in the
-# same run, and against the export-and-fit workflow (COPY to CSV, then R's
+# same run (interleaved runs, best of 5), and against the export-and-fit workflow (COPY to CSV, then R's
 # data.table::fread + lm). Usage: bench/ols.sh [rows]
 ROWS=${1:-10000000}
 source "$(dirname "$0")/common.sh"
@@ -15,20 +15,20 @@ VACUUM ANALYZE obs;
 SQL
 $PSQL <<'SQL'
 \pset footer off
-CREATE TEMP TABLE timings (workers int, what text, ms float8);
+CREATE TEMP TABLE timings (workers int, what text, floor_ms float8, query_ms float8);
+CREATE TEMP VIEW queries (what, floor, query) AS VALUES
+    ('ARRAY[1, x1..x5] alone', 'SELECT count(*) FROM obs', 'SELECT count(ARRAY[1, x1, x2, x3, x4, x5]) FROM obs'),
+    ('ols_fit', 'SELECT sum(y), sum(x1), sum(x2), sum(x3), sum(x4), sum(x5) FROM obs',
+     'SELECT ols_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs');
 SET max_parallel_workers_per_gather = 0;
-INSERT INTO timings SELECT 0, 'sum', best_ms('SELECT sum(y), sum(x1), sum(x2), sum(x3), sum(x4), sum(x5) FROM obs');
-INSERT INTO timings SELECT 0, 'ols_fit', best_ms('SELECT ols_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs');
+INSERT INTO timings SELECT 0, what, (compare_ms(floor, query)).* FROM queries;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
-INSERT INTO timings SELECT 2, 'sum', best_ms('SELECT sum(y), sum(x1), sum(x2), sum(x3), sum(x4), sum(x5) FROM obs');
-INSERT INTO timings SELECT 2, 'ols_fit', best_ms('SELECT ols_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs');
-SELECT workers, round(max(ms) FILTER (WHERE what = 'sum')) AS sum_ms,
-       round(max(ms) FILTER (WHERE what = 'ols_fit')) AS ols_fit_ms,
-       round((max(ms) FILTER (WHERE what = 'ols_fit') / max(ms) FILTER (WHERE what = 'sum'))::numeric, 2)
-           AS ratio_to_sum
-FROM timings GROUP BY workers ORDER BY workers;
+INSERT INTO timings SELECT 2, what, (compare_ms(floor, query)).* FROM queries;
+SELECT workers, what, round(floor_ms) AS floor_ms, round(query_ms) AS query_ms,
+       round((query_ms / floor_ms)::numeric, 2) AS ratio
+FROM timings ORDER BY workers, what;
 SQL
 
 # The workflow users have today: export, then fit outside the database.
@@ -40,7 +40,8 @@ if command -v Rscript >/dev/null && Rscript -e 'library(data.table)' >/dev/null 
     Rscript -e "suppressMessages(library(data.table)); d <- fread('$csv'); t <- system.time(m <- lm(y ~ x1 + x2 + x3 + x4 + x5, data = d)); s <- summary(m)" >/dev/null
     t2=$(date +%s.%N)
     rm -f "$csv"
-    ols_ms=$($PSQL -At -c "SELECT round(best_ms('SELECT ols_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs', 1))")
+    ols_ms=$($PSQL -At -c "SET max_parallel_workers_per_gather = 0" \
+             -c "SELECT round(best_ms('SELECT ols_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs', 1))")
     echo "export + R: COPY to CSV $(echo "($t1 - $t0) * 1000 / 1" | bc) ms, R fread + lm + summary $(echo "($t2 - $t1) * 1000 / 1" | bc) ms;" \
          "serial ols_fit ${ols_ms} ms; eventml is $(echo "scale=1; ($t2 - $t0) * 1000 / $ols_ms" | bc)x faster"
 else

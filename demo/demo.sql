@@ -45,3 +45,18 @@ ORDER BY platform;
 SELECT id, first_session_min, push_enabled,
        round(ols_predict(m, ARRAY[1, first_session_min, push_enabled])::numeric, 2) AS expected_visits
 FROM users, visit_model ORDER BY id LIMIT 5;
+
+\echo
+\echo '== 5. Will a user come back at least 3 times? Logistic regression, odds ratios from summary().'
+CREATE TABLE return_model AS
+SELECT logit_fit(return_visits >= 3, ARRAY[1, first_session_min, push_enabled]) AS m FROM users;
+SELECT term, round(coef::numeric, 4) AS coef, round(exp(coef)::numeric, 3) AS odds_ratio,
+       round(statistic::numeric, 2) AS z, p_value::numeric(10, 4) AS p_value,
+       round(exp(ci_low)::numeric, 3) AS or_low, round(exp(ci_high)::numeric, 3) AS or_high
+FROM return_model, summary(m, names => ARRAY['(Intercept)', 'first_session_min', 'push_enabled']);
+SELECT (m).n, (m).iterations, (m).converged, round((m).pseudo_r2::numeric, 4) AS mcfadden_r2,
+       round((m).aic::numeric, 1) AS aic
+FROM return_model;
+SELECT id, first_session_min, push_enabled,
+       round(logit_predict(m, ARRAY[1, first_session_min, push_enabled])::numeric, 3) AS p_returns
+FROM users, return_model ORDER BY id LIMIT 5;
