@@ -20,7 +20,8 @@ override with_llvm = no
 # Rebuild objects when a header they include changes.
 override autodepend = yes
 
-REGRESS = $(basename $(notdir $(wildcard sql/*.sql)))
+# setup (shared helpers) first, then one test per family.
+REGRESS = setup $(filter-out setup,$(basename $(notdir $(wildcard sql/*.sql))))
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

@@ -66,14 +66,7 @@ FROM (SELECT logit_fit(admit = 1, ARRAY[1, gpa, 2 * gpa]) AS m FROM admissions) 
 SELECT (m).converged, (m).iterations
 FROM (SELECT logit_fit(admit = 1, ARRAY[1, gre, gpa], 1, 2, 1e-8) AS m FROM admissions) s;
 
--- Errors: each has a SQLSTATE and names the offending value.
-CREATE FUNCTION error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+-- Errors: each has a SQLSTATE and names the offending value (error_of: sql/setup.sql).
 SELECT error_of($$SELECT logit_fit(true, ARRAY[1, 'NaN'::float8])$$);
 SELECT error_of($$SELECT logit_fit(true, ARRAY[1, 2.0], -1)$$);
 SELECT error_of($$SELECT logit_fit(y, x) FROM (VALUES (true, ARRAY[1.0, 2.0]), (false, ARRAY[1.0])) v(y, x)$$);

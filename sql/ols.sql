@@ -80,14 +80,7 @@ FROM (SELECT ols_fit(y, ARRAY[1, x]) AS m FROM (VALUES (1.0, 0.0), (3.0, 1.0)) v
 -- int and numeric arrays are accepted through the implicit cast to float8[].
 SELECT (ols_fit(y, ARRAY[1, t])).n FROM points;
 
--- Errors: each has a SQLSTATE and names the offending value.
-CREATE FUNCTION error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE query;
-    RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-    RETURN SQLSTATE || ': ' || SQLERRM;
-END $$;
+-- Errors: each has a SQLSTATE and names the offending value (error_of: sql/setup.sql).
 SELECT error_of($$SELECT ols_fit(y, ARRAY[1, x]) FROM (VALUES (1.0, 'NaN'::float8)) v(y, x)$$);
 SELECT error_of($$SELECT ols_fit(y, ARRAY[1, x]) FROM (VALUES ('Infinity'::float8, 1.0)) v(y, x)$$);
 SELECT error_of($$SELECT ols_fit(y, ARRAY[1, x], -1) FROM points$$);

@@ -115,13 +115,7 @@ Datum model_datum(FunctionCallInfo fcinfo, const char* function, int k, Fill&& f
         ereport(WARNING, (errmsg("%s: the algorithm did not converge in %d iterations", function, fit.iterations),
                           errhint("Raise max_iter, or check x for separation or extreme values.")));
 
-    bool* cov_nulls = static_cast<bool*>(palloc(sizeof(bool) * k * k));
-    for (int i = 0; i < k; ++i)
-        for (int j = 0; j < k; ++j) cov_nulls[i * k + j] = fit.aliased[i] || fit.aliased[j];
-    TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s: logit_model is not a composite", function)));
-    descriptor = BlessTupleDesc(descriptor);
+    TupleDesc descriptor = eventml::pg::model_descriptor(fcinfo, function);
     Datum values[kFieldCount];
     bool nulls[kFieldCount] = {};
     values[kCoef - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.coef, fit.aliased, k));
@@ -139,7 +133,7 @@ Datum model_datum(FunctionCallInfo fcinfo, const char* function, int k, Fill&& f
     values[kIterations - 1] = Int32GetDatum(fit.iterations);
     values[kConverged - 1] = BoolGetDatum(fit.converged);
     values[kConditionNumber - 1] = Float8GetDatum(fit.condition_number);
-    values[kCov - 1] = PointerGetDatum(eventml::pg::make_float8_matrix(fit.cov, cov_nulls, k, k));
+    values[kCov - 1] = PointerGetDatum(eventml::pg::covariance_matrix(fit.cov, fit.aliased, k));
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
 }
 

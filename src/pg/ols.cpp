@@ -102,15 +102,9 @@ EVENTML_FUNCTION(ols_fit_final) {
     fit.aliased = static_cast<bool*>(palloc(sizeof(bool) * k));
     guarded("ols_fit", [&] { view(state).finish(fit, eventml::pg::interrupt_check()); });
 
-    bool* cov_nulls = static_cast<bool*>(palloc(sizeof(bool) * k * k));
-    for (int i = 0; i < k; ++i)
-        for (int j = 0; j < k; ++j) cov_nulls[i * k + j] = fit.aliased[i] || fit.aliased[j];
     eventml::pg::notice_aliased("ols_fit", k - fit.rank, k);
 
-    TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("ols_fit: ols_model is not a composite")));
-    descriptor = BlessTupleDesc(descriptor);
+    TupleDesc descriptor = eventml::pg::model_descriptor(fcinfo, "ols_fit");
     Datum values[kFieldCount];
     bool nulls[kFieldCount] = {};
     values[kCoef - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.coef, fit.aliased, k));
@@ -128,7 +122,7 @@ EVENTML_FUNCTION(ols_fit_final) {
     values[kAic - 1] = Float8GetDatum(fit.aic);
     values[kBic - 1] = Float8GetDatum(fit.bic);
     values[kConditionNumber - 1] = Float8GetDatum(fit.condition_number);
-    values[kCov - 1] = PointerGetDatum(eventml::pg::make_float8_matrix(fit.cov, cov_nulls, k, k));
+    values[kCov - 1] = PointerGetDatum(eventml::pg::covariance_matrix(fit.cov, fit.aliased, k));
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
 }
 
