@@ -68,10 +68,9 @@ void reserve_rows(KeptRows* state, int64 extra) {
                                static_cast<long long>(needed), state->k, memory_limit_kb),
                         errhint("Raise eventml.logit_fit_memory_limit, or fit with logit_train(), which scans "
                                 "the data once per iteration instead of keeping it in memory.")));
-    int64 capacity = std::max<int64>(state->capacity * 2, needed);
-    capacity = std::min<int64>(capacity, static_cast<int64>(limit / row_bytes));
-    state->rows = static_cast<double*>(repalloc_huge(state->rows, row_bytes * capacity));
-    state->capacity = capacity;
+    state->rows = static_cast<double*>(eventml::pg::grow_block(state->rows, &state->capacity, needed,
+                                                                 static_cast<std::size_t>(row_bytes),
+                                                                 static_cast<int64>(limit / row_bytes)));
 }
 
 // Reads the options of logit_fit(y, x, weight, max_iter, tolerance).
@@ -115,7 +114,7 @@ Datum model_datum(FunctionCallInfo fcinfo, const char* function, int k, Fill&& f
         ereport(WARNING, (errmsg("%s: the algorithm did not converge in %d iterations", function, fit.iterations),
                           errhint("Raise max_iter, or check x for separation or extreme values.")));
 
-    TupleDesc descriptor = eventml::pg::model_descriptor(fcinfo, function);
+    TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, function);
     Datum values[kFieldCount];
     bool nulls[kFieldCount] = {};
     values[kCoef - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.coef, fit.aliased, k));

@@ -107,13 +107,6 @@ Datum summary_rows(FunctionCallInfo fcinfo, const SummaryFields& fields, double 
     PG_RETURN_NULL();
 }
 
-TupleDesc model_descriptor(FunctionCallInfo fcinfo, const char* function) {
-    TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s: the result type is not a composite", function)));
-    return BlessTupleDesc(descriptor);
-}
-
 ArrayType* covariance_matrix(const double* cov, const bool* aliased, int k) {
     bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * k * k));
     for (int i = 0; i < k; ++i)

@@ -29,8 +29,6 @@ Datum summary_rows(FunctionCallInfo fcinfo, const SummaryFields& fields, double 
 // summary()'s level argument, checked to lie in (0, 1).
 double summary_level(FunctionCallInfo fcinfo);
 
-// The blessed row type the calling function returns (a model composite).
-TupleDesc model_descriptor(FunctionCallInfo fcinfo, const char* function);
 // The k×k covariance as float8[][], NULL in the rows and columns of aliased
 // coefficients.
 ArrayType* covariance_matrix(const double* cov, const bool* aliased, int k);

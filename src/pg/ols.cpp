@@ -104,7 +104,7 @@ EVENTML_FUNCTION(ols_fit_final) {
 
     eventml::pg::notice_aliased("ols_fit", k - fit.rank, k);
 
-    TupleDesc descriptor = eventml::pg::model_descriptor(fcinfo, "ols_fit");
+    TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, "ols_fit");
     Datum values[kFieldCount];
     bool nulls[kFieldCount] = {};
     values[kCoef - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.coef, fit.aliased, k));

@@ -1,10 +1,12 @@
 #include "values.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 extern "C" {
 #include "catalog/pg_type.h"
+#include "funcapi.h"
 #include "utils/memutils.h"
 }
 
@@ -46,6 +48,21 @@ ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows,
 
 ArrayType* make_float8_array(const double* values, const bool* nulls, int length) {
     return make_float8_matrix(values, nulls, 1, length);
+}
+
+TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function) {
+    TupleDesc descriptor;
+    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s: the result type is not a composite", function)));
+    return BlessTupleDesc(descriptor);
+}
+
+void* grow_block(void* block, int64* capacity, int64 needed, std::size_t element_size, int64 max_capacity) {
+    if (needed <= *capacity) return block;
+    const int64 grown = std::min(std::max(*capacity * 2, needed), std::max(max_capacity, needed));
+    block = repalloc_huge(block, element_size * grown);
+    *capacity = grown;
+    return block;
 }
 
 bytea* new_flat_state(std::size_t body_bytes, MemoryContext context) {

@@ -5,6 +5,7 @@
 #include "boundary.hpp"
 
 extern "C" {
+#include "access/tupdesc.h"
 #include "utils/array.h"
 }
 
@@ -23,6 +24,14 @@ Float8Array read_float8_array(ArrayType* array, const char* function, const char
 ArrayType* make_float8_array(const double* values, const bool* nulls, int length);
 // A rows×cols float8[][] from row-major values, with optional NULL flags.
 ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows, int cols);
+
+// The blessed composite row type the calling function returns.
+TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function);
+
+// Grows a huge palloc'd block (keeping its memory context) to hold at least
+// needed elements of element_size bytes, doubling, but to no more than
+// max_capacity elements; updates capacity and returns the block.
+void* grow_block(void* block, int64* capacity, int64 needed, std::size_t element_size, int64 max_capacity);
 
 // Flat states: a bytea whose payload starts 8 bytes into the allocation (the
 // 4-byte varlena header plus 4 bytes of padding), so the core's doubles are

@@ -1,0 +1,63 @@
+// Sessionization: splitting an entity's event times into sessions.
+//
+// A new session starts when the time since the previous event is greater
+// than the gap (equal stays in the session), or, with a maximum length, when
+// the event would make the session last longer than that (time since the
+// session's first event > max_length). Times are microseconds, as
+// PostgreSQL's timestamp and timestamptz store them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "error.hpp"
+
+namespace eventml::core::sessions {
+
+constexpr std::int64_t kNoMaxLength = -1;
+
+struct Rule {
+    std::int64_t gap;         // microseconds, >= 0
+    std::int64_t max_length;  // microseconds, >= 0, or kNoMaxLength
+};
+// Throws InvalidValue for a negative gap or max_length.
+void check_rule(const Rule& rule);
+
+// Numbers the sessions of time-ordered events one at a time: the engine of
+// the session_id window function.
+class Numberer {
+public:
+    explicit Numberer(const Rule& rule) : rule_(rule) {}
+    // The 1-based session of the next event; throws InvalidValue when ts is
+    // earlier than the previous event (the events are not in time order).
+    std::int64_t next(std::int64_t ts);
+
+private:
+    Rule rule_;
+    std::int64_t session_ = 0, start_ = 0, last_ = 0;
+};
+
+// What sessionize reports for one entity. Durations are last event − first
+// event of a session, so a one-event session lasts 0.
+struct Summary {
+    std::int64_t sessions = 0, events = 0;
+    std::int64_t first_start = 0, first_duration = 0, last_end = 0;
+    std::int64_t total_duration = 0, mean_duration = 0, max_duration = 0;
+};
+// Sorts the count event times in place and summarizes their sessions
+// (count > 0). Polls stop while sorting large inputs.
+Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, const StopCheck& stop);
+
+// The serialized form of sessionize's state: this header, then the times.
+struct TimesHeader {
+    std::uint32_t magic;
+    std::uint32_t version;
+    std::int64_t gap;
+    std::int64_t max_length;
+    std::int64_t count;
+};
+void write_times_header(TimesHeader& header, const Rule& rule, std::int64_t count);
+// Validates a serialized block (header, rule and size); throws CorruptState.
+const TimesHeader& check_times(const void* memory, std::size_t size);
+
+}  // namespace eventml::core::sessions

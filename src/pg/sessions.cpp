@@ -1,0 +1,201 @@
+// SQL glue for the session_id window function and the sessionize aggregate,
+// for timestamptz and timestamp alike (both are int64 microseconds).
+#include "boundary.hpp"
+#include "sessions.hpp"
+#include "values.hpp"
+
+#include <cstring>
+#include <limits>
+#include <new>
+
+extern "C" {
+#include "access/htup_details.h"
+#include "datatype/timestamp.h"
+#include "funcapi.h"
+#include "utils/timestamp.h"
+#include "windowapi.h"
+}
+
+namespace core = eventml::core;
+namespace sessions = eventml::core::sessions;
+using eventml::pg::guarded;
+
+namespace {
+
+// An interval argument in microseconds, months counted as 30 days and days
+// as 24 hours (PostgreSQL's own convention for comparing intervals).
+int64 interval_micros(Datum datum, const char* function, const char* argument) {
+    const Interval* span = DatumGetIntervalP(datum);
+    int64 days, micros;
+    if (__builtin_mul_overflow(static_cast<int64>(span->month), DAYS_PER_MONTH, &days) ||
+        __builtin_add_overflow(days, static_cast<int64>(span->day), &days) ||
+        __builtin_mul_overflow(days, USECS_PER_DAY, &micros) || __builtin_add_overflow(micros, span->time, &micros))
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("%s: %s is out of range", function, argument)));
+    return micros;
+}
+
+// The rule from the gap and max_length arguments (at 1 and 2 of args).
+sessions::Rule read_rule(bool gap_null, Datum gap, bool has_max, bool max_null, Datum max_length,
+                         const char* function) {
+    if (gap_null || (has_max && max_null))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("%s: gap and max_length must not be NULL", function)));
+    sessions::Rule rule{interval_micros(gap, function, "gap"),
+                        has_max ? interval_micros(max_length, function, "max_length") : sessions::kNoMaxLength};
+    guarded(function, [&] { sessions::check_rule(rule); });
+    return rule;
+}
+
+// A timestamp or timestamptz argument, which must be finite.
+int64 finite_time(Datum datum, const char* function) {
+    const int64 ts = DatumGetInt64(datum);
+    if (TIMESTAMP_NOT_FINITE(ts))
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("%s: ts must be finite, got %sinfinity", function, TIMESTAMP_IS_NOBEGIN(ts) ? "-" : "")));
+    return ts;
+}
+
+// session_id's memory for one partition (zeroed by PostgreSQL at its start).
+struct PartitionState {
+    bool begun;
+    sessions::Numberer numberer;
+};
+
+// sessionize's transition state: the entity's event times, one growing
+// int64 block in the aggregate memory context.
+struct KeptTimes {
+    sessions::Rule rule;
+    int64 count;
+    int64 capacity;
+    int64* times;
+};
+
+KeptTimes* new_kept_times(const sessions::Rule& rule, int64 capacity) {
+    auto* state = static_cast<KeptTimes*>(palloc(sizeof(KeptTimes)));
+    state->rule = rule;
+    state->count = 0;
+    state->capacity = capacity;
+    state->times = static_cast<int64*>(MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * capacity));
+    return state;
+}
+
+void append_times(KeptTimes* state, const int64* times, int64 count) {
+    state->times = static_cast<int64*>(eventml::pg::grow_block(state->times, &state->capacity, state->count + count,
+                                                               sizeof(int64), std::numeric_limits<int64>::max()));
+    std::memcpy(state->times + state->count, times, sizeof(int64) * count);
+    state->count += count;
+}
+
+Datum interval_datum(int64 micros) {
+    auto* span = static_cast<Interval*>(palloc(sizeof(Interval)));
+    span->time = micros;
+    span->day = 0;
+    span->month = 0;
+    return IntervalPGetDatum(span);
+}
+
+}  // namespace
+
+// session_id(ts, gap [, max_length]) OVER (PARTITION BY entity ORDER BY ts):
+// the 1-based session of the row, in one pass over the partition. Rows with a
+// NULL ts get NULL and do not touch the sessions around them.
+EVENTML_FUNCTION(session_id) {
+    WindowObject window = PG_WINDOW_OBJECT();
+    bool ts_null, gap_null, max_null = false;
+    const Datum ts = WinGetFuncArgCurrent(window, 0, &ts_null);
+    if (ts_null) PG_RETURN_NULL();
+    auto* partition = static_cast<PartitionState*>(WinGetPartitionLocalMemory(window, sizeof(PartitionState)));
+    if (!partition->begun) {  // the rule is read from the partition's first row
+        const Datum gap = WinGetFuncArgCurrent(window, 1, &gap_null);
+        const bool has_max = PG_NARGS() > 2;
+        const Datum max_length = has_max ? WinGetFuncArgCurrent(window, 2, &max_null) : 0;
+        new (&partition->numberer) sessions::Numberer(read_rule(gap_null, gap, has_max, max_null, max_length, "session_id"));
+        partition->begun = true;
+    }
+    const int64 time = finite_time(ts, "session_id");
+    int64 session = 0;
+    guarded("session_id", [&] { session = partition->numberer.next(time); });
+    PG_RETURN_INT64(session);
+}
+
+// sessionize_trans(state, ts, gap [, max_length]): keeps the event time.
+EVENTML_FUNCTION(sessionize_trans) {
+    MemoryContext aggregate_context;
+    if (!AggCheckCallContext(fcinfo, &aggregate_context))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("sessionize_trans called in non-aggregate context")));
+    KeptTimes* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
+    if (PG_ARGISNULL(1)) {
+        if (state == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(state);
+    }
+    const int64 time = finite_time(PG_GETARG_DATUM(1), "sessionize");
+    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
+    if (state == nullptr) {
+        const bool has_max = PG_NARGS() > 3;
+        state = new_kept_times(read_rule(PG_ARGISNULL(2), PG_GETARG_DATUM(2), has_max, has_max && PG_ARGISNULL(3),
+                                         has_max ? PG_GETARG_DATUM(3) : 0, "sessionize"),
+                               8);
+    }
+    append_times(state, &time, 1);
+    MemoryContextSwitchTo(old);
+    PG_RETURN_POINTER(state);
+}
+
+EVENTML_FUNCTION(sessionize_combine) {
+    MemoryContext aggregate_context;
+    if (!AggCheckCallContext(fcinfo, &aggregate_context))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("sessionize_combine called in non-aggregate context")));
+    KeptTimes* into = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
+    KeptTimes* from = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(1));
+    if (from == nullptr) {
+        if (into == nullptr) PG_RETURN_NULL();
+        PG_RETURN_POINTER(into);
+    }
+    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
+    if (into == nullptr) into = new_kept_times(from->rule, std::max<int64>(from->count, 8));
+    if (into->rule.gap != from->rule.gap || into->rule.max_length != from->rule.max_length)
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("sessionize: gap and max_length must be the same for all rows of a group")));
+    append_times(into, from->times, from->count);
+    MemoryContextSwitchTo(old);
+    PG_RETURN_POINTER(into);
+}
+
+EVENTML_FUNCTION(sessionize_serialize) {
+    const KeptTimes* state = reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
+    const std::size_t times_bytes = sizeof(int64) * state->count;
+    bytea* out = eventml::pg::new_flat_state(sizeof(sessions::TimesHeader) + times_bytes, CurrentMemoryContext);
+    char* body = static_cast<char*>(eventml::pg::flat_state_body(out));
+    sessions::write_times_header(*reinterpret_cast<sessions::TimesHeader*>(body), state->rule, state->count);
+    std::memcpy(body + sizeof(sessions::TimesHeader), state->times, times_bytes);
+    PG_RETURN_BYTEA_P(out);
+}
+
+EVENTML_FUNCTION(sessionize_deserialize) {
+    bytea* blob = eventml::pg::flat_state_arg(fcinfo, 0, false);
+    const char* body = static_cast<const char*>(eventml::pg::flat_state_body(blob));
+    const sessions::TimesHeader* header = nullptr;
+    guarded("sessionize", [&] { header = &sessions::check_times(body, eventml::pg::flat_state_body_size(blob)); });
+    KeptTimes* state = new_kept_times(sessions::Rule{header->gap, header->max_length}, std::max<int64>(header->count, 1));
+    append_times(state, reinterpret_cast<const int64*>(body + sizeof(sessions::TimesHeader)), header->count);
+    PG_RETURN_POINTER(state);
+}
+
+// Final: the session statistics, as session_summary (timestamptz) or
+// session_summary_ts (timestamp); both store int64 microseconds.
+EVENTML_FUNCTION(sessionize_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    KeptTimes* state = reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
+    sessions::Summary summary;
+    guarded("sessionize", [&] {
+        summary = sessions::summarize(state->times, state->count, state->rule, eventml::pg::interrupt_check());
+    });
+    TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, "sessionize");
+    Datum values[8] = {Int64GetDatum(summary.sessions),         Int64GetDatum(summary.events),
+                       Int64GetDatum(summary.first_start),      interval_datum(summary.first_duration),
+                       Int64GetDatum(summary.last_end),         interval_datum(summary.total_duration),
+                       interval_datum(summary.mean_duration),   interval_datum(summary.max_duration)};
+    bool nulls[8] = {};
+    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+}
