@@ -9,7 +9,10 @@ OBJS       = $(patsubst %.cpp,%.o,$(wildcard src/core/*.cpp src/pg/*.cpp))
 PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
 PG_CPPFLAGS = -Isrc/core -Isrc/pg -isystem /usr/include/eigen3
 # -O3 (after PostgreSQL's -O2) vectorizes the QR block folds: ~20% fewer cycles per row.
-PG_CXXFLAGS = -O3 -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register -Werror
+# -MMD -MP: header dependencies in a .d beside each object (PGXS's autodepend
+# names them by basename, and src/core/ols.cpp and src/pg/ols.cpp share one).
+PG_CXXFLAGS = -O3 -std=c++17 -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -Wno-register -Werror \
+              -MMD -MP
 SHLIB_LINK = -lstdc++
 
 # Debian builds PostgreSQL --with-llvm, and PGXS would then also compile every
@@ -17,14 +20,15 @@ SHLIB_LINK = -lstdc++
 # drops the C++ flags. Our functions gain nothing from JIT inlining (they are
 # opaque calls into C++), so no bitcode is built.
 override with_llvm = no
-# Rebuild objects when a header they include changes.
-override autodepend = yes
 
 # setup (shared helpers) first, then one test per family.
 REGRESS = setup $(filter-out setup,$(basename $(notdir $(wildcard sql/*.sql))))
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+-include $(OBJS:.o=.d)
+EXTRA_CLEAN = $(OBJS:.o=.d)
 
 BUILD_DIR ?= build
 
