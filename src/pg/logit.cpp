@@ -160,9 +160,7 @@ void define_logit_settings() {
 // row. Rows with a NULL in y, x (or an element of x) or weight are skipped,
 // and so are rows of weight 0, which change nothing.
 EVENTML_FUNCTION(logit_fit_trans) {
-    MemoryContext aggregate_context;
-    if (!AggCheckCallContext(fcinfo, &aggregate_context))
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("logit_fit_trans called in non-aggregate context")));
+    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "logit_fit_trans");
     KeptRows* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
     const bool weighted = PG_NARGS() > 3;
     if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (weighted && PG_ARGISNULL(3))) {
@@ -199,9 +197,7 @@ EVENTML_FUNCTION(logit_fit_trans) {
 
 // Combine: appends the second state's rows to the first, in the aggregate context.
 EVENTML_FUNCTION(logit_fit_combine) {
-    MemoryContext aggregate_context;
-    if (!AggCheckCallContext(fcinfo, &aggregate_context))
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("logit_fit_combine called in non-aggregate context")));
+    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "logit_fit_combine");
     KeptRows* into = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
     KeptRows* from = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(1));
     if (from == nullptr) {

@@ -121,9 +121,7 @@ EVENTML_FUNCTION(session_id) {
 
 // sessionize_trans(state, ts, gap [, max_length]): keeps the event time.
 EVENTML_FUNCTION(sessionize_trans) {
-    MemoryContext aggregate_context;
-    if (!AggCheckCallContext(fcinfo, &aggregate_context))
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("sessionize_trans called in non-aggregate context")));
+    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "sessionize_trans");
     KeptTimes* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
     if (PG_ARGISNULL(1)) {
         if (state == nullptr) PG_RETURN_NULL();
@@ -143,9 +141,7 @@ EVENTML_FUNCTION(sessionize_trans) {
 }
 
 EVENTML_FUNCTION(sessionize_combine) {
-    MemoryContext aggregate_context;
-    if (!AggCheckCallContext(fcinfo, &aggregate_context))
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("sessionize_combine called in non-aggregate context")));
+    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "sessionize_combine");
     KeptTimes* into = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
     KeptTimes* from = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(1));
     if (from == nullptr) {

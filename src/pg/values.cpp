@@ -50,6 +50,13 @@ ArrayType* make_float8_array(const double* values, const bool* nulls, int length
     return make_float8_matrix(values, nulls, 1, length);
 }
 
+MemoryContext aggregate_memory(FunctionCallInfo fcinfo, const char* function) {
+    MemoryContext context;
+    if (!AggCheckCallContext(fcinfo, &context))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s called in non-aggregate context", function)));
+    return context;
+}
+
 TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function) {
     TupleDesc descriptor;
     if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)

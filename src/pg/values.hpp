@@ -25,6 +25,10 @@ ArrayType* make_float8_array(const double* values, const bool* nulls, int length
 // A rows×cols float8[][] from row-major values, with optional NULL flags.
 ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows, int cols);
 
+// The aggregate memory context of a transition or combine function of an
+// internal-state aggregate; an ERROR when called outside an aggregate.
+MemoryContext aggregate_memory(FunctionCallInfo fcinfo, const char* function);
+
 // The blessed composite row type the calling function returns.
 TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function);
 
