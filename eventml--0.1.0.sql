@@ -310,3 +310,29 @@ CREATE AGGREGATE sessionize(ts timestamp, gap interval, max_length interval) (
     COMBINEFUNC = sessionize_combine, SERIALFUNC = sessionize_serialize,
     DESERIALFUNC = sessionize_deserialize, PARALLEL = SAFE
 );
+
+---------------------------------------------------------------------------
+-- funnels: retention (docs/funnels.md)
+---------------------------------------------------------------------------
+
+-- The state is one bigint (which conditions held, and how many there are):
+-- its own serialized form, combined by OR after validation.
+CREATE FUNCTION retention_trans(state bigint, conds boolean[])
+RETURNS bigint AS 'MODULE_PATHNAME', 'retention_trans'
+LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION retention_combine(state1 bigint, state2 bigint)
+RETURNS bigint AS 'MODULE_PATHNAME', 'retention_combine'
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION retention_final(state bigint)
+RETURNS boolean[] AS 'MODULE_PATHNAME', 'retention_final'
+LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE retention(VARIADIC conds boolean[]) (
+    SFUNC = retention_trans,
+    STYPE = bigint,
+    FINALFUNC = retention_final,
+    COMBINEFUNC = retention_combine,
+    PARALLEL = SAFE
+);
