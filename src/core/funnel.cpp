@@ -1,12 +1,222 @@
 #include "funnel.hpp"
 
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
 namespace eventml::core::funnel {
 namespace {
+
+constexpr std::uint32_t kEventsMagic = 0x4c4e5546;  // "FUNL"
+constexpr std::uint32_t kVersion = 1;
+constexpr unsigned kAllModes = kStrictDeduplication | kStrictOrder | kStrictIncrease | kStrictOnce | kAllowReentry;
+
+// first + window, saturating instead of overflowing (ClickHouse wraps).
+std::int64_t window_end(std::int64_t first, std::int64_t window) {
+    return first > std::numeric_limits<std::int64_t>::max() - window ? std::numeric_limits<std::int64_t>::max()
+                                                                      : first + window;
+}
+
+// A chain as ClickHouse keeps it per level, with the times of its steps.
+struct Partial {
+    std::int64_t first = 0, last = 0;
+    std::int64_t times[kMaxSteps];
+    std::int32_t rows[kMaxSteps];  // strict_once: the input row of each step
+};
+
+// The deepest chain so far: the first chain to reach each new level.
+struct Best {
+    Chain chain;
+    void offer(const Partial& partial, int level) {
+        if (level <= chain.level) return;
+        chain.level = level;
+        std::copy(partial.times, partial.times + level, chain.times);
+    }
+};
+
+// getEventLevel for every mode but strict_once: one chain per level.
+Chain single_chains(const Event* events, std::int64_t count, int steps, std::int64_t window, unsigned modes,
+                    const StopCheck& stop) {
+    std::vector<Partial> slot(steps);
+    std::vector<char> filled(steps, 0);
+    Best best;
+    bool started = false;
+    for (std::int64_t i = 0; i < count; ++i) {
+        if ((i & 0xffff) == 0) stop.poll();
+        const std::int64_t ts = events[i].time;
+        const int idx = events[i].step - 1;
+        if (idx < 0) {  // strict_order's placeholder: a row matching no step
+            if (started) break;
+            continue;
+        }
+        if (idx == 0) {
+            slot[0].first = slot[0].last = slot[0].times[0] = ts;
+            filled[0] = 1;
+            started = true;
+            best.offer(slot[0], 1);
+        } else if ((modes & kStrictDeduplication) && filled[idx]) {
+            return best.chain;
+        } else if ((modes & kStrictOrder) && started && !filled[idx - 1]) {
+            if (modes & kAllowReentry) continue;
+            return best.chain;
+        } else if (filled[idx - 1]) {
+            const Partial& previous = slot[idx - 1];
+            bool fits = ts <= window_end(previous.first, window);
+            if (modes & kStrictIncrease) fits = fits && previous.last < ts;
+            if (!fits) continue;
+            Partial& next = slot[idx];
+            std::copy(previous.times, previous.times + idx, next.times);
+            next.first = previous.first;
+            next.last = next.times[idx] = ts;
+            filled[idx] = 1;
+            best.offer(next, idx + 1);
+            if (idx + 1 == steps) return best.chain;
+        }
+    }
+    return best.chain;
+}
+
+// getEventLevel for strict_once: every partial chain is kept, and one input
+// row may fill at most one step of a chain.
+Chain all_chains(const Event* events, std::int64_t count, int steps, std::int64_t window, unsigned modes,
+                 const StopCheck& stop) {
+    std::vector<std::vector<Partial>> level(steps);
+    std::int64_t kept = 0;
+    auto keep = [&](int idx, const Partial& partial) {
+        if (++kept > kMaxStrictOnceChains)
+            fail(ErrorKind::LimitExceeded, "strict_once kept more than %lld partial chains for one group",
+                 static_cast<long long>(kMaxStrictOnceChains));
+        level[idx].push_back(partial);
+    };
+    Best best;
+    bool started = false;
+    for (std::int64_t i = 0; i < count; ++i) {
+        if ((i & 0xfff) == 0) stop.poll();
+        const std::int64_t ts = events[i].time;
+        const int idx = events[i].step - 1;
+        const std::int32_t row = events[i].row;
+        if (idx < 0) {
+            if (started) break;
+            continue;
+        }
+        if (idx == 0) {
+            Partial start;
+            start.first = start.last = start.times[0] = ts;
+            start.rows[0] = row;
+            keep(0, start);
+            started = true;
+            best.offer(start, 1);
+        } else if ((modes & kStrictDeduplication) && !level[idx].empty()) {
+            return best.chain;
+        } else if ((modes & kStrictOrder) && started && level[idx - 1].empty()) {
+            if (modes & kAllowReentry) continue;
+            return best.chain;
+        } else {
+            std::vector<Partial>& previous = level[idx - 1];
+            for (std::size_t j = 0; j < previous.size();) {
+                const Partial chain = previous[j];
+                bool fits = ts <= window_end(chain.first, window);
+                if (!fits && previous.size() > 1) {  // nothing later fits either: prune
+                    previous.erase(previous.begin() + static_cast<std::ptrdiff_t>(j));
+                    continue;
+                }
+                ++j;
+                fits = fits && std::find(chain.rows, chain.rows + idx, row) == chain.rows + idx;
+                if (modes & kStrictIncrease) fits = fits && chain.last < ts;
+                if (!fits) continue;
+                Partial next = chain;
+                next.last = next.times[idx] = ts;
+                next.rows[idx] = row;
+                keep(idx, next);
+                best.offer(next, idx + 1);
+                if (idx + 1 == steps) return best.chain;
+            }
+        }
+    }
+    return best.chain;
+}
 
 constexpr int kCountShift = 32;
 constexpr std::int64_t kMaskBits = 0xffffffffLL;
 
 }  // namespace
+
+unsigned parse_modes(const char* text) {
+    static const struct {
+        const char* name;
+        Mode mode;
+    } kNames[] = {{"strict_deduplication", kStrictDeduplication}, {"strict_order", kStrictOrder},
+                  {"strict_increase", kStrictIncrease},           {"strict_once", kStrictOnce},
+                  {"allow_reentry", kAllowReentry}};
+    unsigned modes = 0;
+    const std::string all(text);
+    std::size_t start = 0;
+    while (start <= all.size()) {
+        std::size_t end = all.find(',', start);
+        if (end == std::string::npos) end = all.size();
+        std::string name = all.substr(start, end - start);
+        name.erase(0, name.find_first_not_of(" \t"));
+        name.erase(name.find_last_not_of(" \t") + 1);
+        start = end + 1;
+        if (name.empty()) continue;
+        if (name == "strict")
+            fail(ErrorKind::InvalidValue, "funnel mode \"strict\" is now called \"strict_deduplication\"");
+        const auto* known = std::find_if(std::begin(kNames), std::end(kNames),
+                                         [&](const auto& entry) { return name == entry.name; });
+        if (known == std::end(kNames))
+            fail(ErrorKind::InvalidValue,
+                 "unknown funnel mode \"%s\" (known: strict_deduplication, strict_order, strict_increase, "
+                 "strict_once, allow_reentry)",
+                 name.c_str());
+        modes |= known->mode;
+    }
+    if ((modes & kAllowReentry) && !(modes & kStrictOrder))
+        fail(ErrorKind::InvalidValue, "funnel mode allow_reentry needs strict_order");
+    return modes;
+}
+
+Chain deepest_chain(Event* events, std::int64_t count, int steps, std::int64_t window, unsigned modes,
+                    const StopCheck& stop) {
+    stop.poll();
+    std::sort(events, events + count, [](const Event& a, const Event& b) {
+        if (a.time != b.time) return a.time < b.time;
+        if (a.step != b.step) return a.step < b.step;
+        return a.row < b.row;
+    });
+    return (modes & kStrictOnce) ? all_chains(events, count, steps, window, modes, stop)
+                                 : single_chains(events, count, steps, window, modes, stop);
+}
+
+void write_events_header(EventsHeader& header, std::int64_t window, unsigned modes, int steps, std::int64_t count,
+                         std::int64_t rows) {
+    std::memset(&header, 0, sizeof header);
+    header.magic = kEventsMagic;
+    header.version = kVersion;
+    header.window = window;
+    header.modes = modes;
+    header.steps = steps;
+    header.count = count;
+    header.rows = rows;
+}
+
+const EventsHeader& check_events(const void* memory, std::size_t size) {
+    if (size < sizeof(EventsHeader)) fail(ErrorKind::CorruptState, "funnel state is truncated (%zu bytes)", size);
+    const auto& header = *static_cast<const EventsHeader*>(memory);
+    if (header.magic != kEventsMagic || header.version != kVersion)
+        fail(ErrorKind::CorruptState, "not a funnel state of version %u", kVersion);
+    const std::size_t payload = size - sizeof(EventsHeader);
+    if (header.window < 0 || (header.modes & ~kAllModes) != 0 || header.steps < 1 || header.steps > kMaxSteps ||
+        header.count < 0 || header.rows < 0 || payload % sizeof(Event) != 0 ||
+        static_cast<std::uint64_t>(header.count) != payload / sizeof(Event))
+        fail(ErrorKind::CorruptState, "funnel state has an inconsistent header (%zu bytes)", size);
+    const auto* events = reinterpret_cast<const Event*>(static_cast<const char*>(memory) + sizeof(EventsHeader));
+    for (std::int64_t i = 0; i < header.count; ++i)
+        if (events[i].step < 0 || events[i].step > header.steps || events[i].row < 0 || events[i].row >= header.rows)
+            fail(ErrorKind::CorruptState, "funnel state holds an impossible event");
+    return header;
+}
 
 int retention_conditions(RetentionState state) {
     const std::int64_t n = state >> kCountShift;

@@ -1,11 +1,137 @@
 #include "funnel.hpp"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 using eventml::core::Error;
 namespace funnel = eventml::core::funnel;
 
 namespace {
+
+// Rows of (time, conditions); builds events as the glue does and runs the funnel.
+struct Row {
+    std::int64_t time;
+    std::vector<bool> holds;
+};
+
+funnel::Chain run(const std::vector<Row>& rows, std::int64_t window, unsigned modes = 0) {
+    std::vector<funnel::Event> events;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        bool any = false;
+        for (std::size_t i = 0; i < rows[r].holds.size(); ++i)
+            if (rows[r].holds[i]) {
+                events.push_back({rows[r].time, static_cast<std::int32_t>(i + 1), static_cast<std::int32_t>(r)});
+                any = true;
+            }
+        if (!any && (modes & funnel::kStrictOrder)) events.push_back({rows[r].time, 0, static_cast<std::int32_t>(r)});
+    }
+    const int steps = rows.empty() ? 1 : static_cast<int>(rows[0].holds.size());
+    return funnel::deepest_chain(events.data(), static_cast<std::int64_t>(events.size()), steps, window, modes,
+                                 eventml::core::StopCheck());
+}
+
+// Letters at times start, start+1, ...; a step holds where the letter matches.
+std::vector<Row> letters(const std::string& seq, const std::string& steps, std::int64_t start = 1) {
+    std::vector<Row> rows;
+    for (std::size_t i = 0; i < seq.size(); ++i) {
+        Row row{start + static_cast<std::int64_t>(i), {}};
+        for (char step : steps) row.holds.push_back(seq[i] == step);
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+int level(const std::string& seq, const std::string& steps, const char* modes = "", std::int64_t window = 86400) {
+    return run(letters(seq, steps), window, funnel::parse_modes(modes)).level;
+}
+
+// ClickHouse's test 00632 (strict_order table; window 86400, steps a, b, c).
+TEST(Funnel, ClickHouseStrictOrderCases) {
+    const char* seqs[] = {"abc", "adbc", "aabbcc", "aaaabbcc", "aabbdcc", "ccbbaa"};
+    const int plain[] = {3, 3, 3, 3, 3, 1}, order[] = {3, 1, 3, 3, 2, 1}, dedup_order[] = {3, 1, 2, 2, 2, 1};
+    for (int i = 0; i < 6; ++i) {
+        EXPECT_EQ(level(seqs[i], "abc"), plain[i]) << seqs[i];
+        EXPECT_EQ(level(seqs[i], "abc", "strict_order"), order[i]) << seqs[i];
+        EXPECT_EQ(level(seqs[i], "abc", "strict_deduplication, strict_order"), dedup_order[i]) << seqs[i];
+    }
+    EXPECT_EQ(level("acb", "abc", "strict_order", 10), 1);
+}
+
+TEST(Funnel, WindowIsInclusiveFromTheChainStart) {
+    // Test 00632: events 1000..1008 at times 0..8; steps 1003..1007.
+    std::vector<Row> rows;
+    for (int t = 0; t <= 8; ++t) {
+        Row row{t, {}};
+        for (int e = 1003; e <= 1007; ++e) row.holds.push_back(1000 + t == e);
+        rows.push_back(row);
+    }
+    EXPECT_EQ(run(rows, 2).level, 3);
+    EXPECT_EQ(run(rows, 3).level, 4);
+    EXPECT_EQ(run(rows, 4).level, 5);
+    // A later step-1 event starts a new chain; level 2 keeps the older one.
+    EXPECT_EQ(run({{0, {1, 0, 0}}, {5, {0, 1, 0}}, {8, {1, 0, 0}}, {12, {0, 0, 1}}}, 10).level, 2);
+    EXPECT_EQ(run({{0, {1, 0, 0}}, {5, {0, 1, 0}}, {8, {1, 0, 0}}, {9, {0, 1, 0}}, {12, {0, 0, 1}}}, 10).level, 3);
+}
+
+TEST(Funnel, DeduplicationIncreaseAndOnce) {
+    // a b c b d (test 00632, strict_BiteTheDDDD) and issue #40263's data.
+    EXPECT_EQ(level("abcbd", "abcd", "strict_deduplication"), 3);
+    EXPECT_EQ(run({{0, {1, 0, 0, 0}}, {600, {0, 1, 0, 0}}, {1800, {0, 0, 0, 1}}, {2400, {0, 1, 0, 0}}}, 1800,
+                  funnel::kStrictDeduplication).level, 2);
+    // (0,1000) (1,1001) (1,1002) (1,1003) (2,1004): one row may fill several steps.
+    std::vector<Row> rows;
+    const std::pair<int, int> data[] = {{0, 1000}, {1, 1001}, {1, 1002}, {1, 1003}, {2, 1004}};
+    for (auto [t, e] : data) {
+        Row row{t, {}};
+        for (int s = 1000; s <= 1004; ++s) row.holds.push_back(e == s);
+        rows.push_back(row);
+    }
+    EXPECT_EQ(run(rows, 10000).level, 5);
+    EXPECT_EQ(run(rows, 10000, funnel::kStrictIncrease).level, 2);
+    std::vector<Row> same_step;
+    for (auto [t, e] : data) same_step.push_back({t, {e == 1004, e == 1004, e == 1004}});
+    EXPECT_EQ(run(same_step, 10000).level, 3);
+    EXPECT_EQ(run(same_step, 10000, funnel::kStrictOnce).level, 1);
+    EXPECT_EQ(run(same_step, 10000, funnel::kStrictIncrease).level, 1);
+}
+
+TEST(Funnel, AllowReentry) {
+    EXPECT_EQ(level("aabac", "abac", "strict_order", 100), 1);
+    EXPECT_EQ(level("aabac", "abac", "strict_order, allow_reentry", 100), 4);
+    EXPECT_EQ(level("acbc", "abc", "strict_order", 100), 1);
+    EXPECT_EQ(level("acbc", "abc", "strict_order,allow_reentry", 100), 3);
+}
+
+TEST(Funnel, TimesComeFromOneChain) {
+    // Chain 1: a@0 b@5; chain 2: a@8 b@9 c@12. The deepest chain is chain 2.
+    const funnel::Chain chain = run({{0, {1, 0, 0}}, {5, {0, 1, 0}}, {8, {1, 0, 0}}, {9, {0, 1, 0}}, {12, {0, 0, 1}}}, 10);
+    ASSERT_EQ(chain.level, 3);
+    EXPECT_EQ(chain.times[0], 8);
+    EXPECT_EQ(chain.times[1], 9);
+    EXPECT_EQ(chain.times[2], 12);
+}
+
+TEST(Funnel, ModesAreParsed) {
+    EXPECT_EQ(funnel::parse_modes(""), 0u);
+    EXPECT_EQ(funnel::parse_modes(" strict_order , strict_increase "), funnel::kStrictOrder | funnel::kStrictIncrease);
+    EXPECT_THROW(funnel::parse_modes("strict"), Error);
+    EXPECT_THROW(funnel::parse_modes("strict_ordr"), Error);
+    EXPECT_THROW(funnel::parse_modes("allow_reentry"), Error);
+}
+
+TEST(Funnel, CorruptStatesAreRejected) {
+    std::vector<std::int64_t> blob(sizeof(funnel::EventsHeader) / 8 + 2 * 2);
+    funnel::write_events_header(*reinterpret_cast<funnel::EventsHeader*>(blob.data()), 100, 0, 3, 2, 2);
+    auto* events = reinterpret_cast<funnel::Event*>(reinterpret_cast<char*>(blob.data()) + sizeof(funnel::EventsHeader));
+    events[0] = {1, 1, 0};
+    events[1] = {2, 3, 1};
+    EXPECT_NO_THROW(funnel::check_events(blob.data(), blob.size() * 8));
+    EXPECT_THROW(funnel::check_events(blob.data(), blob.size() * 8 - 16), Error);
+    events[1].step = 4;  // beyond the 3 steps
+    EXPECT_THROW(funnel::check_events(blob.data(), blob.size() * 8), Error);
+}
 
 TEST(Retention, FirstConditionGatesTheOthers) {
     const bool row1[] = {false, true, false};
