@@ -10,7 +10,6 @@
 
 extern "C" {
 #include "access/htup_details.h"
-#include "datatype/timestamp.h"
 #include "funcapi.h"
 #include "utils/timestamp.h"
 #include "windowapi.h"
@@ -22,38 +21,16 @@ using eventml::pg::guarded;
 
 namespace {
 
-// An interval argument in microseconds, months counted as 30 days and days
-// as 24 hours (PostgreSQL's own convention for comparing intervals).
-int64 interval_micros(Datum datum, const char* function, const char* argument) {
-    const Interval* span = DatumGetIntervalP(datum);
-    int64 days, micros;
-    if (__builtin_mul_overflow(static_cast<int64>(span->month), DAYS_PER_MONTH, &days) ||
-        __builtin_add_overflow(days, static_cast<int64>(span->day), &days) ||
-        __builtin_mul_overflow(days, USECS_PER_DAY, &micros) || __builtin_add_overflow(micros, span->time, &micros))
-        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-                        errmsg("%s: %s is out of range", function, argument)));
-    return micros;
-}
-
 // The rule from the gap and max_length arguments (at 1 and 2 of args).
 sessions::Rule read_rule(bool gap_null, Datum gap, bool has_max, bool max_null, Datum max_length,
                          const char* function) {
     if (gap_null || (has_max && max_null))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
                         errmsg("%s: gap and max_length must not be NULL", function)));
-    sessions::Rule rule{interval_micros(gap, function, "gap"),
-                        has_max ? interval_micros(max_length, function, "max_length") : sessions::kNoMaxLength};
+    sessions::Rule rule{eventml::pg::interval_micros(gap, function, "gap"),
+                        has_max ? eventml::pg::interval_micros(max_length, function, "max_length") : sessions::kNoMaxLength};
     guarded(function, [&] { sessions::check_rule(rule); });
     return rule;
-}
-
-// A timestamp or timestamptz argument, which must be finite.
-int64 finite_time(Datum datum, const char* function) {
-    const int64 ts = DatumGetInt64(datum);
-    if (TIMESTAMP_NOT_FINITE(ts))
-        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
-                        errmsg("%s: ts must be finite, got %sinfinity", function, TIMESTAMP_IS_NOBEGIN(ts) ? "-" : "")));
-    return ts;
 }
 
 // session_id's memory for one partition (zeroed by PostgreSQL at its start).
@@ -113,7 +90,7 @@ EVENTML_FUNCTION(session_id) {
         new (&partition->numberer) sessions::Numberer(read_rule(gap_null, gap, has_max, max_null, max_length, "session_id"));
         partition->begun = true;
     }
-    const int64 time = finite_time(ts, "session_id");
+    const int64 time = eventml::pg::finite_time(ts, "session_id");
     int64 session = 0;
     guarded("session_id", [&] { session = partition->numberer.next(time); });
     PG_RETURN_INT64(session);
@@ -127,7 +104,7 @@ EVENTML_FUNCTION(sessionize_trans) {
         if (state == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(state);
     }
-    const int64 time = finite_time(PG_GETARG_DATUM(1), "sessionize");
+    const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(1), "sessionize");
     MemoryContext old = MemoryContextSwitchTo(aggregate_context);
     if (state == nullptr) {
         const bool has_max = PG_NARGS() > 3;

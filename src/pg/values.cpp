@@ -6,8 +6,10 @@
 
 extern "C" {
 #include "catalog/pg_type.h"
+#include "datatype/timestamp.h"
 #include "funcapi.h"
 #include "utils/memutils.h"
+#include "utils/timestamp.h"
 }
 
 namespace eventml::pg {
@@ -48,6 +50,25 @@ ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows,
 
 ArrayType* make_float8_array(const double* values, const bool* nulls, int length) {
     return make_float8_matrix(values, nulls, 1, length);
+}
+
+int64 interval_micros(Datum datum, const char* function, const char* argument) {
+    const Interval* span = DatumGetIntervalP(datum);
+    int64 days, micros;
+    if (__builtin_mul_overflow(static_cast<int64>(span->month), DAYS_PER_MONTH, &days) ||
+        __builtin_add_overflow(days, static_cast<int64>(span->day), &days) ||
+        __builtin_mul_overflow(days, USECS_PER_DAY, &micros) || __builtin_add_overflow(micros, span->time, &micros))
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("%s: %s is out of range", function, argument)));
+    return micros;
+}
+
+int64 finite_time(Datum datum, const char* function) {
+    const int64 ts = DatumGetInt64(datum);
+    if (TIMESTAMP_NOT_FINITE(ts))
+        ereport(ERROR, (errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+                        errmsg("%s: ts must be finite, got %sinfinity", function, TIMESTAMP_IS_NOBEGIN(ts) ? "-" : "")));
+    return ts;
 }
 
 MemoryContext aggregate_memory(FunctionCallInfo fcinfo, const char* function) {

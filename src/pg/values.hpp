@@ -25,6 +25,14 @@ ArrayType* make_float8_array(const double* values, const bool* nulls, int length
 // A rows×cols float8[][] from row-major values, with optional NULL flags.
 ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows, int cols);
 
+// An interval argument in microseconds, months counted as 30 days and days
+// as 24 hours (PostgreSQL's own convention for comparing intervals); an
+// ERROR naming function and argument when it does not fit in int64.
+int64 interval_micros(Datum interval, const char* function, const char* argument);
+// A timestamp or timestamptz argument (int64 microseconds); an ERROR for
+// ±infinity.
+int64 finite_time(Datum timestamp, const char* function);
+
 // The aggregate memory context of a transition or combine function of an
 // internal-state aggregate; an ERROR when called outside an aggregate.
 MemoryContext aggregate_memory(FunctionCallInfo fcinfo, const char* function);
