@@ -312,8 +312,57 @@ CREATE AGGREGATE sessionize(ts timestamp, gap interval, max_length interval) (
 );
 
 ---------------------------------------------------------------------------
--- funnels: retention (docs/funnels.md)
+-- funnels: funnel, funnel_times, retention (docs/funnels.md)
 ---------------------------------------------------------------------------
+
+-- funnel keeps the entity's matching events (an internal state, serialized
+-- for parallel workers) and runs ClickHouse's windowFunnel pass in its final
+-- function: no ORDER BY needed.
+CREATE FUNCTION funnel_trans(state internal, ts timestamptz, "window" interval, steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(state internal, ts timestamptz, "window" interval, mode text, steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(state internal, ts timestamp, "window" interval, steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(state internal, ts timestamp, "window" interval, mode text, steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_combine(state1 internal, state2 internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_serialize(state internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'funnel_serialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_deserialize(state bytea, unused internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_deserialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_final(state internal)
+RETURNS int AS 'MODULE_PATHNAME', 'funnel_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_times_final(state internal)
+RETURNS timestamptz[] AS 'MODULE_PATHNAME', 'funnel_times_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_times_final_ts(state internal)
+RETURNS timestamp[] AS 'MODULE_PATHNAME', 'funnel_times_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+
+CREATE AGGREGATE funnel(ts timestamptz, "window" interval, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel(ts timestamptz, "window" interval, mode text, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel(ts timestamp, "window" interval, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel(ts timestamp, "window" interval, mode text, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times(ts timestamptz, "window" interval, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times(ts timestamptz, "window" interval, mode text, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times(ts timestamp, "window" interval, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final_ts, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times(ts timestamp, "window" interval, mode text, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final_ts, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
 
 -- The state is one bigint (which conditions held, and how many there are):
 -- its own serialized form, combined by OR after validation.
