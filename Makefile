@@ -32,7 +32,7 @@ EXTRA_CLEAN = $(OBJS:.o=.d)
 
 BUILD_DIR ?= build
 
-.PHONY: deps unit regress demo test
+.PHONY: deps unit regress demo test compare-clickhouse
 deps:
 	test/install-deps.sh
 
@@ -48,6 +48,11 @@ regress:
 demo: deps
 	$(MAKE) all install
 	PG_CONFIG=$(PG_CONFIG) demo/run.sh
+
+# funnel and retention against a real ClickHouse (installs Debian's
+# clickhouse-server; not part of make test).
+compare-clickhouse: all install
+	PG_CONFIG=$(PG_CONFIG) test/clickhouse/compare.sh
 
 test: deps
 	$(MAKE) all install

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A 3-step funnel within 1 hour on 10 M events of 500 k users, serial and
 # with 2 parallel workers: funnel ... GROUP BY user against count(*) ...
-# GROUP BY user (PostgreSQL's floor), and against the pure-SQL LATERAL funnel
-# users write today (with an index on (user_id, event, ts)).
+# GROUP BY user (PostgreSQL's floor), against the pure-SQL LATERAL funnel
+# users write today (with an index on (user_id, event, ts)), and against
+# ClickHouse's windowFunnel on the same rows (test/clickhouse/server.sh).
 # Usage: bench/funnel.sh [events] [users]
 EVENTS=${1:-10000000}
 USERS=${2:-500000}
@@ -45,3 +46,27 @@ SELECT workers, what, round(floor_ms) AS first_ms, round(query_ms) AS second_ms,
        round((query_ms / floor_ms)::numeric, 2) AS ratio
 FROM timings ORDER BY workers, what;
 SQL
+
+# ClickHouse's windowFunnel on the same rows (Debian's 18.16: DateTime as UInt32 seconds).
+csv=$(mktemp /tmp/eventml-events.XXXXXX.csv)
+$PSQL -c "\\copy (SELECT user_id, extract(epoch FROM ts)::bigint, event FROM events) TO '$csv' WITH (FORMAT csv)"
+clickhouse=$(test/clickhouse/server.sh start)
+trap 'test/clickhouse/server.sh stop "$clickhouse"; rm -f "$csv"; test/cluster.sh stop "$BENCH_DIR"' EXIT
+ch() { clickhouse-client --host 127.0.0.1 --port 19000 "$@"; }
+ch -q 'CREATE TABLE events (user_id UInt32, ts UInt32, event String) ENGINE = MergeTree ORDER BY user_id'
+ch -q 'INSERT INTO events FORMAT CSV' <"$csv"
+best_ch() {  # the fastest of 3 runs, in ms
+    local best=
+    for _ in 1 2 3; do
+        local t0 t1 ms
+        t0=$(date +%s%N); ch -q "$1" >/dev/null; t1=$(date +%s%N)
+        ms=$(( (t1 - t0) / 1000000 ))
+        if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+    done
+    echo "$best"
+}
+count_ms=$(best_ch "SELECT max(c) FROM (SELECT count() AS c FROM events GROUP BY user_id)")
+funnel_ms=$(best_ch "SELECT max(l) FROM (SELECT windowFunnel(3600)(ts, event = 'view', event = 'cart', event = 'buy') AS l FROM events GROUP BY user_id)")
+pg_ms=$($PSQL -At -c "SET max_parallel_workers_per_gather = 0" -c "SELECT round(best_ms(\$\$SELECT max(l) FROM (SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy') AS l FROM events GROUP BY user_id) s\$\$, 3))")
+echo "ClickHouse $(ch -q 'SELECT version()') (all cores): count() GROUP BY user ${count_ms} ms, windowFunnel GROUP BY user ${funnel_ms} ms;" \
+     "eventml funnel serial ${pg_ms} ms: $(echo "scale=2; $pg_ms / $funnel_ms" | bc)x ClickHouse's time"
