@@ -44,7 +44,7 @@ FROM (SELECT rank, logit_fit(admit = 1, ARRAY[1, gpa]) AS m FROM admissions GROU
 ORDER BY rank;
 
 -- The model as jsonb, and back.
-SELECT string_agg(key, ', ' ORDER BY key) AS fields FROM admit_model, jsonb_each(m::jsonb);
+SELECT string_agg(key, ', ' ORDER BY key COLLATE "C") AS fields FROM admit_model, jsonb_each(m::jsonb);
 SELECT (jsonb_populate_record(NULL::logit_model, m::jsonb)).coef = (m).coef AS round_trip FROM admit_model;
 
 -- NULL rules: rows with a NULL in y, x, an element of x, or weight are

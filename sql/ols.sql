@@ -46,7 +46,7 @@ SELECT t, round(((ols_fit(y, ARRAY[1, x]) OVER w).coef)[2]::numeric, 4) AS slope
 FROM points WHERE g = 'b' WINDOW w AS (ORDER BY t ROWS 2 PRECEDING) ORDER BY t;
 
 -- The model as jsonb, and back.
-SELECT string_agg(key, ', ' ORDER BY key) AS fields, (j->'n')::int AS n
+SELECT string_agg(key, ', ' ORDER BY key COLLATE "C") AS fields, (j->'n')::int AS n
 FROM (SELECT ols_fit(y, ARRAY[1, x])::jsonb AS j FROM points WHERE g = 'a') s, jsonb_each(j)
 GROUP BY j;
 SELECT (jsonb_populate_record(NULL::ols_model, m::jsonb)).coef = (m).coef AS round_trip

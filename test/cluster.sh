@@ -13,7 +13,7 @@ case "${1:-}" in
 start)
     dir=$(mktemp -d /tmp/eventml-pg.XXXXXX)
     [ "$(id -u)" -eq 0 ] && chown postgres: "$dir"
-    as_server_user "$bindir/initdb" -D "$dir/data" -A trust -U postgres --no-sync >"$dir/initdb.log" 2>&1 ||
+    as_server_user "$bindir/initdb" -D "$dir/data" -A trust -U postgres --no-sync --locale=C --encoding=UTF8 >"$dir/initdb.log" 2>&1 ||
         { cat "$dir/initdb.log" >&2; exit 1; }
     as_server_user "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w start \
         -o "-k $dir -c listen_addresses= -p 5432 -c max_parallel_workers_per_gather=2 -c fsync=off" >/dev/null ||
