@@ -20,6 +20,7 @@ extern "C" {
 
 namespace core = eventml::core;
 namespace logit = eventml::core::logit;
+using eventml::pg::flat_view;
 using eventml::pg::guarded;
 
 namespace {
@@ -134,12 +135,6 @@ Datum model_datum(FunctionCallInfo fcinfo, const char* function, int k, Fill&& f
     values[kConditionNumber - 1] = Float8GetDatum(fit.condition_number);
     values[kCov - 1] = PointerGetDatum(eventml::pg::covariance_matrix(fit.cov, fit.aliased, k));
     PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
-}
-
-// The core view of a flat bytea; throws CorruptState, so call inside guarded().
-template <typename View>
-View view(bytea* state) {
-    return View::attach(eventml::pg::flat_state_body(state), eventml::pg::flat_state_body_size(state));
 }
 
 }  // namespace
@@ -282,20 +277,11 @@ EVENTML_FUNCTION(logit_irls_step_trans) {
         if (has_state) PG_RETURN_DATUM(PG_GETARG_DATUM(0));
         PG_RETURN_NULL();
     }
-    bytea* step;
-    if (has_state) {
-        step = eventml::pg::flat_state_arg(fcinfo, 0, true);
-    } else {
-        MemoryContext aggregate_context;
-        if (!AggCheckCallContext(fcinfo, &aggregate_context)) aggregate_context = CurrentMemoryContext;
-        std::size_t bytes = 0;
-        guarded("logit_train", [&] { bytes = logit::Step::bytes(x.length); });
-        step = eventml::pg::new_flat_state(bytes, aggregate_context);
-        guarded("logit_train", [&] { logit::Step::create(eventml::pg::flat_state_body(step), x.length); });
-    }
+    bytea* step = has_state ? eventml::pg::flat_state_arg(fcinfo, 0, true)
+                            : eventml::pg::create_flat_state<logit::Step>(fcinfo, "logit_train", x.length);
     guarded("logit_train", [&] {
-        logit::Step pass = view<logit::Step>(step);
-        const logit::Progress at = view<logit::Progress>(progress);
+        logit::Step pass = flat_view<logit::Step>(step);
+        const logit::Progress at = flat_view<logit::Progress>(progress);
         if (x.length != pass.columns() || (at.columns() != 0 && at.columns() != x.length))
             core::fail(core::ErrorKind::ArrayShape, "x has %d elements, but earlier rows had %d", x.length,
                        at.columns() != 0 ? at.columns() : pass.columns());
@@ -307,7 +293,7 @@ EVENTML_FUNCTION(logit_irls_step_trans) {
 EVENTML_FUNCTION(logit_irls_step_combine) {
     bytea* into = eventml::pg::flat_state_arg(fcinfo, 0, true);
     bytea* from = eventml::pg::flat_state_arg(fcinfo, 1, false);
-    guarded("logit_train", [&] { view<logit::Step>(into).merge(view<logit::Step>(from)); });
+    guarded("logit_train", [&] { flat_view<logit::Step>(into).merge(flat_view<logit::Step>(from)); });
     PG_RETURN_BYTEA_P(into);
 }
 
@@ -317,12 +303,12 @@ EVENTML_FUNCTION(logit_irls_update) {
     bytea* step = eventml::pg::flat_state_arg(fcinfo, 1, false);
     std::size_t bytes = 0;
     guarded("logit_train", [&] {
-        view<logit::Progress>(progress);
-        bytes = logit::Progress::bytes_after(view<logit::Step>(step));
+        flat_view<logit::Progress>(progress);
+        bytes = logit::Progress::bytes_after(flat_view<logit::Step>(step));
     });
     bytea* next = eventml::pg::new_flat_state(bytes, CurrentMemoryContext);
     guarded("logit_train", [&] {
-        view<logit::Progress>(progress).update(view<logit::Step>(step), eventml::pg::flat_state_body(next),
+        flat_view<logit::Progress>(progress).update(flat_view<logit::Step>(step), eventml::pg::flat_state_body(next),
                                                eventml::pg::interrupt_check());
     });
     PG_RETURN_BYTEA_P(next);
@@ -331,17 +317,17 @@ EVENTML_FUNCTION(logit_irls_update) {
 EVENTML_FUNCTION(logit_irls_done) {
     bytea* progress = eventml::pg::flat_state_arg(fcinfo, 0, false);
     bool done = false;
-    guarded("logit_train", [&] { done = view<logit::Progress>(progress).done(); });
+    guarded("logit_train", [&] { done = flat_view<logit::Progress>(progress).done(); });
     PG_RETURN_BOOL(done);
 }
 
 EVENTML_FUNCTION(logit_irls_model) {
     bytea* progress = eventml::pg::flat_state_arg(fcinfo, 0, false);
     int k = 0;
-    guarded("logit_train", [&] { k = view<logit::Progress>(progress).columns(); });
+    guarded("logit_train", [&] { k = flat_view<logit::Progress>(progress).columns(); });
     if (k == 0) PG_RETURN_NULL();
     return model_datum(fcinfo, "logit_train", k, [&](logit::FitOutput& fit) {
-        view<logit::Progress>(progress).model(fit, eventml::pg::interrupt_check());
+        flat_view<logit::Progress>(progress).model(fit, eventml::pg::interrupt_check());
     });
 }
 

@@ -5,8 +5,6 @@
 #include "ols.hpp"
 #include "values.hpp"
 
-#include <cmath>
-
 extern "C" {
 #include "access/htup_details.h"
 #include "funcapi.h"
@@ -14,6 +12,7 @@ extern "C" {
 }
 
 namespace core = eventml::core;
+using eventml::pg::flat_view;
 using eventml::pg::guarded;
 
 namespace {
@@ -23,11 +22,6 @@ enum OlsModelField {
     kCoef = 1, kStdErr, kTStat, kPValue, kR2, kAdjR2, kSigma, kFStat, kFPValue, kN, kDfResid,
     kLogLikelihood, kAic, kBic, kConditionNumber, kCov, kFieldCount = kCov
 };
-
-// The core view of a flat state; throws CorruptState, so call it inside guarded().
-core::ols::State view(bytea* state) {
-    return core::ols::State::attach(eventml::pg::flat_state_body(state), eventml::pg::flat_state_body_size(state));
-}
 
 // ols_fit_trans(state, y, x [, weight]): adds one row. Rows with a NULL in
 // y, x (or an element of x) or weight are skipped.
@@ -45,19 +39,10 @@ Datum ols_transition(FunctionCallInfo fcinfo, bool weighted) {
         PG_RETURN_NULL();
     }
 
-    bytea* state;
-    if (has_state) {
-        state = eventml::pg::flat_state_arg(fcinfo, 0, true);
-    } else {
-        MemoryContext aggregate_context;
-        if (!AggCheckCallContext(fcinfo, &aggregate_context)) aggregate_context = CurrentMemoryContext;
-        std::size_t bytes = 0;
-        guarded("ols_fit", [&] { bytes = core::ols::State::bytes(x.length); });
-        state = eventml::pg::new_flat_state(bytes, aggregate_context);
-        guarded("ols_fit", [&] { core::ols::State::create(eventml::pg::flat_state_body(state), x.length); });
-    }
+    bytea* state = has_state ? eventml::pg::flat_state_arg(fcinfo, 0, true)
+                             : eventml::pg::create_flat_state<core::ols::State>(fcinfo, "ols_fit", x.length);
     guarded("ols_fit", [&] {
-        core::ols::State model = view(state);
+        core::ols::State model = flat_view<core::ols::State>(state);
         if (x.length != model.columns())
             core::fail(core::ErrorKind::ArrayShape, "x has %d elements, but earlier rows had %d", x.length,
                        model.columns());
@@ -76,7 +61,7 @@ EVENTML_FUNCTION(ols_fit_trans_weighted) { return ols_transition(fcinfo, true); 
 EVENTML_FUNCTION(ols_fit_combine) {
     bytea* into = eventml::pg::flat_state_arg(fcinfo, 0, true);
     bytea* from = eventml::pg::flat_state_arg(fcinfo, 1, false);
-    guarded("ols_fit", [&] { view(into).merge(view(from)); });
+    guarded("ols_fit", [&] { flat_view<core::ols::State>(into).merge(flat_view<core::ols::State>(from)); });
     PG_RETURN_BYTEA_P(into);
 }
 
@@ -87,7 +72,7 @@ EVENTML_FUNCTION(ols_fit_final) {
     int k = 0;
     int64 rows = 0;
     guarded("ols_fit", [&] {
-        const core::ols::State model = view(state);
+        const core::ols::State model = flat_view<core::ols::State>(state);
         k = model.columns();
         rows = model.rows();
     });
@@ -100,7 +85,7 @@ EVENTML_FUNCTION(ols_fit_final) {
     fit.p_value = static_cast<double*>(palloc(sizeof(double) * k));
     fit.cov = static_cast<double*>(palloc(sizeof(double) * k * k));
     fit.aliased = static_cast<bool*>(palloc(sizeof(bool) * k));
-    guarded("ols_fit", [&] { view(state).finish(fit, eventml::pg::interrupt_check()); });
+    guarded("ols_fit", [&] { flat_view<core::ols::State>(state).finish(fit, eventml::pg::interrupt_check()); });
 
     eventml::pg::notice_aliased("ols_fit", k - fit.rank, k);
 

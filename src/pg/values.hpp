@@ -56,4 +56,24 @@ std::size_t flat_state_body_size(const bytea* state);
 // when called as an aggregate, else a private copy.
 bytea* flat_state_arg(FunctionCallInfo fcinfo, int argno, bool for_update);
 
+// The core view (ols::State, logit::Step, ...) of a flat state; View::attach
+// validates it and throws CorruptState, so call this inside guarded().
+template <typename View>
+View flat_view(bytea* state) {
+    return View::attach(flat_state_body(state), flat_state_body_size(state));
+}
+
+// A new, empty flat state of View for k columns, in the aggregate memory
+// context (or the current one when called outside an aggregate).
+template <typename View>
+bytea* create_flat_state(FunctionCallInfo fcinfo, const char* function, int k) {
+    MemoryContext context;
+    if (!AggCheckCallContext(fcinfo, &context)) context = CurrentMemoryContext;
+    std::size_t bytes = 0;
+    guarded(function, [&] { bytes = View::bytes(k); });  // checks k before allocating
+    bytea* state = new_flat_state(bytes, context);
+    guarded(function, [&] { View::create(flat_state_body(state), k); });
+    return state;
+}
+
 }  // namespace eventml::pg
