@@ -13,6 +13,7 @@ namespace eventml::core {
 
 enum class ErrorKind {
     InvalidValue,    // an argument or data value outside its domain
+    InvalidPattern,  // a path pattern that does not parse
     ArrayShape,      // wrong array length or dimensionality
     LimitExceeded,   // a documented size limit was passed
     CorruptState,    // a serialized state failed validation

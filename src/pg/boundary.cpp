@@ -21,6 +21,7 @@ void record(Failure& failure, int sqlstate, const char* message) {
 int sqlstate_of(core::ErrorKind kind) {
     switch (kind) {
         case core::ErrorKind::InvalidValue: return ERRCODE_INVALID_PARAMETER_VALUE;
+        case core::ErrorKind::InvalidPattern: return ERRCODE_INVALID_REGULAR_EXPRESSION;
         case core::ErrorKind::ArrayShape: return ERRCODE_ARRAY_SUBSCRIPT_ERROR;
         case core::ErrorKind::LimitExceeded: return ERRCODE_PROGRAM_LIMIT_EXCEEDED;
         case core::ErrorKind::CorruptState: return ERRCODE_INVALID_BINARY_REPRESENTATION;

@@ -47,19 +47,6 @@ void append_events(KeptEvents* state, const funnel::Event* events, int64 count) 
     state->count += count;
 }
 
-// A boolean[] of conditions; NULL elements count as false.
-int read_conditions(ArrayType* array, bool* holds, const char* function) {
-    Datum* values;
-    bool* nulls;
-    int n;
-    deconstruct_array(array, BOOLOID, 1, true, TYPALIGN_CHAR, &values, &nulls, &n);
-    if (n < 1 || n > funnel::kMaxSteps)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("%s takes 1 to %d steps, got %d", function, funnel::kMaxSteps, n)));
-    for (int i = 0; i < n; ++i) holds[i] = !nulls[i] && DatumGetBool(values[i]);
-    return n;
-}
-
 KeptEvents* state_arg(FunctionCallInfo fcinfo, int argno) {
     return PG_ARGISNULL(argno) ? nullptr : reinterpret_cast<KeptEvents*>(PG_GETARG_POINTER(argno));
 }
@@ -79,7 +66,8 @@ EVENTML_FUNCTION(funnel_trans) {
     }
     const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(1), "funnel");
     bool holds[funnel::kMaxSteps];
-    const int steps = read_conditions(PG_GETARG_ARRAYTYPE_P(steps_arg), holds, "funnel");
+    const int steps =
+        eventml::pg::read_flags(PG_GETARG_ARRAYTYPE_P(steps_arg), holds, 1, funnel::kMaxSteps, "funnel", "steps");
     if (state == nullptr) {
         if (PG_ARGISNULL(2) || (has_mode && PG_ARGISNULL(3)))
             ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("funnel: window and mode must not be NULL")));
@@ -200,12 +188,9 @@ EVENTML_FUNCTION(retention_trans) {
         if (PG_ARGISNULL(0)) PG_RETURN_NULL();
         PG_RETURN_INT64(state);
     }
-    Datum* values;
-    bool* nulls;
-    int n;
-    deconstruct_array(PG_GETARG_ARRAYTYPE_P(1), BOOLOID, 1, true, TYPALIGN_CHAR, &values, &nulls, &n);
     bool held[funnel::kMaxRetentionConditions];
-    for (int i = 0; i < n && i < funnel::kMaxRetentionConditions; ++i) held[i] = !nulls[i] && DatumGetBool(values[i]);
+    const int n = eventml::pg::read_flags(PG_GETARG_ARRAYTYPE_P(1), held, 1, funnel::kMaxRetentionConditions,
+                                          "retention", "conditions");
     guarded("retention", [&] { state = funnel::retention_add(state, held, n); });
     PG_RETURN_INT64(state);
 }

@@ -36,6 +36,22 @@ Float8Array read_float8_array(ArrayType* array, const char* function, const char
     return result;
 }
 
+int read_flags(ArrayType* array, bool* holds, int min, int max, const char* function, const char* noun) {
+    if (ARR_NDIM(array) > 1)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("%s: %s must be a one-dimensional array, got %d dimensions", function, noun,
+                               ARR_NDIM(array))));
+    const int n = ARR_NDIM(array) == 0 ? 0 : ARR_DIMS(array)[0];
+    if (n < min || n > max)
+        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+                        errmsg("%s takes %d to %d %s, got %d", function, min, max, noun, n)));
+    // Booleans are one byte each; NULL elements are absent from the data.
+    const bool* data = reinterpret_cast<const bool*>(ARR_DATA_PTR(array));
+    const bits8* nulls = ARR_NULLBITMAP(array);
+    for (int i = 0; i < n; ++i) holds[i] = (nulls == nullptr || (nulls[i / 8] & (1 << (i % 8)))) ? *data++ : false;
+    return n;
+}
+
 ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows, int cols) {
     const int count = rows * cols;
     Datum* datums = static_cast<Datum*>(palloc(sizeof(Datum) * count));

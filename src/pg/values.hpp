@@ -20,6 +20,11 @@ struct Float8Array {
 };
 Float8Array read_float8_array(ArrayType* array, const char* function, const char* argument);
 
+// A boolean[] of step or condition flags into holds[0..n-1], NULL elements
+// counting as false; returns n. An ERROR naming function unless the array is
+// one-dimensional (or empty) with min..max elements, each a `noun`.
+int read_flags(ArrayType* array, bool* holds, int min, int max, const char* function, const char* noun);
+
 // A 1-D float8[]; entries with nulls[i] (when nulls is given) become NULL.
 ArrayType* make_float8_array(const double* values, const bool* nulls, int length);
 // A rows×cols float8[][] from row-major values, with optional NULL flags.
