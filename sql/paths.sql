@@ -1,0 +1,205 @@
+-- path_agg, path_match, path_count, path_next and the Sankey helpers:
+-- ClickHouse's semantics (cases from ClickHouse's own tests), ordering,
+-- NULLs, malformed patterns, limits, top paths and Sankey edges.
+\set VERBOSITY default
+CREATE SCHEMA paths_test;
+SET search_path = paths_test, public;
+SET timezone = 'UTC';
+
+-- ClickHouse's test 00222: one event per second, data 0,0,0,0,1,2,0,0,0,0,1,1.
+CREATE TABLE seq AS
+SELECT timestamptz '2026-01-01' + i * interval '1 second' AS ts,
+       (ARRAY[0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1, 1])[i + 1] AS data
+FROM generate_series(0, 11) i;
+SELECT pattern, path_match(pattern, ts, data = 0, data = 1, data = 2, data = 3) AS matched,
+       path_count(pattern, ts, data = 0, data = 1, data = 2, data = 3) AS matches
+FROM seq, unnest(ARRAY['', '.', '.*', '(?1)', '(?2)', '(?3)', '(?4)', '(?1)(?1)', '(?1)(?1)(?1)',
+                       '(?1)(?1)(?1)(?1)', '(?1)(?1)(?1)(?1)(?1)', '(?1)(?1)(?1)(?1)(?2)', '(?1)(?t>10)(?2)',
+                       '(?1)(?t>11)(?2)', '(?1)(?t<11)(?2)', '(?1)(?t<3)(?3)', '(?1)(?t<=2)(?3)',
+                       '(?1)(?t<2)(?3)', '(?2)(?t>=7)(?2)', '(?2)(?t>7)(?2)', '(?2)(?3)(?1)']) WITH ORDINALITY p(pattern, n)
+GROUP BY pattern, n ORDER BY n;
+-- (?t==S), with the conditions data = 1 and data = 2 only (rows 4, 5, 10, 11 kept).
+SELECT path_match('(?1)(?t==2)(?2)', ts, data = 1, data = 2) AS eq_2,
+       path_match('(?1)(?t==1)(?2)', ts, data = 1, data = 2) AS eq_1,
+       path_count('(?1)(?t==1)(?2)', ts, data = 1, data = 2) AS eq_1_count
+FROM seq;
+-- timestamp works as timestamptz does.
+SELECT path_count('(?1)(?t<11)(?2)', ts::timestamp, data = 0, data = 1) FROM seq;
+
+-- Rows where no condition holds are not part of the sequence, so . only
+-- consumes a row on which some condition (even one the pattern never names)
+-- holds; matches are unanchored.
+CREATE TABLE coded (ts timestamptz, code int);
+INSERT INTO coded VALUES ('2026-01-01 00:00:01', 1), ('2026-01-01 00:00:02', 9), ('2026-01-01 00:00:03', 2);
+SELECT path_match('(?1).(?2)', ts, code = 1, code = 2) AS two_conditions,
+       path_match('(?1).(?2)', ts, code = 1, code = 2, code = 9) AS three_conditions,
+       path_match('(?1)(?2)', ts, code = 1, code = 2) AS adjacent
+FROM coded;
+-- Rows at one time keep their input order (ORDER BY in the call fixes it).
+SELECT path_match('(?1)(?2)', ts, code = 1, code = 2 ORDER BY code) AS "1 then 2, ordered 1, 2",
+       path_match('(?1)(?2)', ts, code = 1, code = 2 ORDER BY code DESC) AS "1 then 2, ordered 2, 1"
+FROM (VALUES (timestamptz '2026-01-01', 1), ('2026-01-01', 2)) v(ts, code);
+-- Non-overlapping counting: the next search starts after the previous match.
+SELECT path_count('(?1).*(?2)', ts, code = 1, code = 2) AS docs_example
+FROM (VALUES (1, 1), (2, 3), (3, 2), (4, 1), (5, 3), (6, 2)) v(s, code),
+     LATERAL (SELECT timestamptz '2026-01-01' + s * interval '1 second' AS ts) t;
+-- Time steps measure from the last matched event; >, >= and == look ahead.
+SELECT path_count('(?1)(?t>5)', ts, code = 1, code = 2) AS trailing_gt,
+       path_count('(?1)(?t<2)', ts, code = 1, code = 2) AS trailing_lt,
+       path_match('(?t>5)(?1)', ts, code = 1, code = 2) AS leading_gt
+FROM (VALUES (1, 1), (3, 1), (20, 2)) v(s, code),
+     LATERAL (SELECT timestamptz '2026-01-01' + s * interval '1 second' AS ts) t;
+-- Sub-second times: S is whole seconds, compared with microsecond times.
+SELECT path_match('(?1)(?t<=1)(?2)', ts, code = 1, code = 2) AS within_1s
+FROM (VALUES (timestamptz '2026-01-01 00:00:00', 1), ('2026-01-01 00:00:01.000001', 2)) v(ts, code);
+
+-- NULL rules: a NULL ts or conds array skips the row; a NULL condition is
+-- false; a group of skipped rows gives NULL; a group whose rows meet no
+-- condition gives false / 0 ('' still matches).
+SELECT path_match('(?1)(?2)', ts, code = 1, code = 2) AS matched, path_count('(?1)', ts, code = 1, code = 2) AS ones
+FROM (VALUES (timestamptz '2026-01-01 00:00:01', 1), (NULL, 2), ('2026-01-01 00:00:03', NULL),
+             ('2026-01-01 00:00:04', 2)) v(ts, code);
+SELECT path_match('(?1)', ts, VARIADIC NULL::boolean[]) IS NULL AS all_skipped,
+       path_match('(?1)', ts, false, false) AS no_condition, path_count('(?1)', ts, false, false) AS none_counted,
+       path_match('', ts, false, false) AS empty_pattern
+FROM coded;
+SELECT path_match('(?1)', ts, code = 1) IS NULL AS empty_group FROM coded WHERE false;
+
+-- Malformed patterns: a clear error with the character position.
+SELECT pattern, error_of(format('SELECT path_match(%L, ts, code = 1, code = 2) FROM coded', pattern))
+FROM unnest(ARRAY['(? 1)', '(?1', '.**', ' (?1)', '(?1)(?t!=3)', '(?1)(?t=3)', '(?1)(?t<3)(?t>1)',
+                  '(?x)', '(?1)(?t<)', '(?1)(?t<3', '(?99999999999999999999)', '(?1) ', 'ä']) pattern;
+-- Condition numbers out of range; NULL and too-long patterns.
+SELECT error_of($$SELECT path_match('(?3)', ts, code = 1, code = 2) FROM coded$$);
+SELECT error_of($$SELECT path_count('(?0)', ts, code = 1, code = 2) FROM coded$$);
+SELECT error_of($$SELECT path_match(NULL, ts, code = 1) FROM coded$$);
+SELECT error_of(format('SELECT path_match(%L, ts, code = 1) FROM coded', repeat('.', 10001)));
+-- Condition lists: 1 to 32, one-dimensional, the same length in every row.
+SELECT error_of($$SELECT path_match('(?1)', ts, VARIADIC '{}'::boolean[]) FROM coded$$);
+SELECT error_of(format('SELECT path_match(%L, ts, VARIADIC array_fill(true, ARRAY[33])) FROM coded', '(?1)'));
+SELECT error_of($$SELECT path_match('(?1)', ts, VARIADIC ARRAY[[true], [false]]) FROM coded$$);
+SELECT error_of($$SELECT path_match('(?1)', ts, VARIADIC CASE WHEN code = 1 THEN ARRAY[true] ELSE ARRAY[true, false] END) FROM coded$$);
+SELECT error_of($$SELECT path_match('(?1)', ts, code = 1) FROM (VALUES (timestamptz 'infinity', 1)) v(ts, code)$$);
+
+-- The work limit: a backtracking search (patterns with time steps) stops
+-- after 1,000,000 steps, as ClickHouse's does; (?1) first holding at event
+-- 500,000 takes 1,000,002. The same pattern without the time step runs as an
+-- automaton, with no limit.
+CREATE TABLE long_seq AS
+SELECT timestamptz '2026-01-01' + i * interval '1 second' AS ts, i = 500000 AS last
+FROM generate_series(0, 500000) i;
+SELECT error_of($$SELECT path_match('(?1)(?t>=0)', ts, last, NOT last) FROM long_seq$$);
+SELECT path_match('(?1)', ts, last, NOT last) AS automaton, path_count('(?2)(?2)', ts, last, NOT last) AS pairs
+FROM long_seq;
+SELECT path_match('(?1)(?t>=0)', ts, last, NOT last) AS one_step_less FROM long_seq WHERE ts > '2026-01-01';
+
+-- path_agg: events in time order without ORDER BY; repeats collapsed on
+-- request; the first / last N kept. NULL ts or event skips the row.
+CREATE TABLE clicks (user_id int, ts timestamptz, event text);
+INSERT INTO clicks VALUES
+    (1, '2026-01-01 10:05', 'buy'), (1, '2026-01-01 10:00', 'view'), (1, '2026-01-01 10:01', 'view'),
+    (1, '2026-01-01 10:02', 'search'), (1, '2026-01-01 10:03', 'view'), (1, '2026-01-01 10:04', 'cart'),
+    (2, '2026-01-02 09:00', 'view'), (2, '2026-01-02 09:01', 'cart'), (2, '2026-01-02 09:02', NULL),
+    (2, NULL, 'buy'), (3, '2026-01-03 12:00', 'search'), (3, '2026-01-03 12:01', 'view'),
+    (3, '2026-01-03 12:02', 'view'), (3, '2026-01-03 12:03', 'cart'), (3, '2026-01-03 12:04', 'buy');
+SELECT user_id, path_agg(ts, event) AS path, path_agg(ts, event, true) AS collapsed,
+       path_agg(ts, event, true, 3) AS first_3, path_agg(ts::timestamp, event, false, -2) AS last_2
+FROM clicks GROUP BY user_id ORDER BY user_id;
+SELECT path_agg(ts, event) IS NULL AS no_rows FROM clicks WHERE false;
+SELECT error_of($$SELECT path_agg(ts, event, true, 0) FROM clicks$$);
+SELECT error_of($$SELECT path_agg(ts, event, NULL) FROM clicks$$);
+-- Top paths: GROUP BY the path.
+SELECT path, count(*) AS users
+FROM (SELECT user_id, path_agg(ts, event, true, 3) AS path FROM clicks GROUP BY user_id) p
+GROUP BY path ORDER BY users DESC, path;
+
+-- Sankey edges: the first three steps after a search, counted per step.
+SELECT e.step, e.from_event, e.to_event, count(*) AS users
+FROM (SELECT user_id, path_from(path_agg(ts, event, true), 'search', 4) AS path FROM clicks GROUP BY user_id) p,
+     path_edges(p.path) e
+GROUP BY 1, 2, 3 ORDER BY 1, 4 DESC, 2, 3;
+-- ... and the three events up to the first purchase.
+SELECT user_id, path_to(path_agg(ts, event), 'buy', 3) AS before_buy FROM clicks GROUP BY user_id ORDER BY user_id;
+SELECT path_from(ARRAY['a', 'b'], 'z') IS NULL AS never, (SELECT count(*) FROM path_edges(ARRAY['a'])) AS edges_of_one;
+
+-- path_next: ClickHouse's test 01656 (sequenceNextNode), ids 1 to 6.
+CREATE TABLE test_sequence (id int, ts timestamptz, action text, referrer text);
+INSERT INTO test_sequence
+SELECT id, timestamptz '2026-01-01' + i * interval '1 second', substr(actions, i, 1), NULL
+FROM (VALUES (1, 'ABCD'), (2, 'BBDC'), (3, 'AB'), (4, 'AAABC'), (5, 'ABAC'), (6, 'ABABC')) v(id, actions),
+     generate_series(1, length(actions)) i;
+SELECT id,
+       path_next('forward', 'head', ts, action, true, action = 'A') AS fwd_head_a,
+       path_next('forward', 'head', ts, action, true, action = 'A', action = 'B') AS fwd_head_ab,
+       path_next('backward', 'tail', ts, action, true, action = 'C') AS bwd_tail_c,
+       path_next('forward', 'head', ts, action, true) AS head,
+       path_next('backward', 'tail', ts, action, true) AS tail,
+       path_next('forward', 'first_match', ts, action, true, action = 'B') AS fwd_first_b,
+       path_next('forward', 'first_match', ts, action, true, action = 'B', action = 'A') AS fwd_first_ba,
+       path_next('backward', 'first_match', ts, action, true, action = 'B') AS bwd_first_b,
+       path_next('forward', 'last_match', ts, action, true, action = 'A') AS fwd_last_a
+FROM test_sequence GROUP BY id ORDER BY id;
+-- id 10: a NULL action is skipped; id 11: ties are ordered by name.
+INSERT INTO test_sequence VALUES
+    (10, '2026-01-01 00:00:01', 'A', NULL), (10, '2026-01-01 00:00:02', 'B', NULL),
+    (10, '2026-01-01 00:00:02', NULL, NULL), (10, '2026-01-01 00:00:03', 'C', NULL),
+    (10, '2026-01-01 00:00:04', 'D', NULL), (11, '2026-01-01 00:00:01', 'D', NULL),
+    (11, '2026-01-01 00:00:01', 'C', NULL), (11, '2026-01-01 00:00:01', 'B', NULL),
+    (11, '2026-01-01 00:00:01', 'A', NULL);
+SELECT id, path_next('forward', 'head', ts, action, true, action = 'A', action = 'B') AS fwd_ab,
+       path_next('backward', 'tail', ts::timestamp, action, true, action = 'D', action = 'C') AS bwd_dc,
+       path_next('forward', 'head', ts, action, true, action = 'A', action = 'B', action = 'C') AS fwd_abc
+FROM test_sequence WHERE id >= 10 GROUP BY id ORDER BY id;
+-- The base condition: ClickHouse's referrer cases.
+CREATE TABLE referrers (id int, ts timestamptz, action text, referrer text);
+INSERT INTO referrers
+SELECT id, timestamptz '2026-01-01' + i * interval '1 second', substr(actions, i, 1), split_part(refs, ',', i)
+FROM (VALUES (1, 'ABCD', '1,2,3,4'), (2, 'DCBA', '4,3,2,1'), (3, 'BBDC', '10,2,3,4')) v(id, actions, refs),
+     generate_series(1, length(actions)) i;
+SELECT id, path_next('forward', 'head', ts, action, referrer = '1') AS fwd_head_ref1,
+       path_next('backward', 'tail', ts, action, referrer = '1', action = 'A', action = 'B') AS bwd_tail_ref1_ab,
+       path_next('forward', 'first_match', ts, action, referrer = '2', action = 'B') AS fwd_first_ref2_b,
+       path_next('backward', 'first_match', ts, action, referrer = '2', action = 'B') AS bwd_first_ref2_b
+FROM referrers GROUP BY id ORDER BY id;
+-- "What do users do right after a search?"
+SELECT after_search, count(*) AS users
+FROM (SELECT path_next('forward', 'first_match', ts, event, true, event = 'search') AS after_search
+      FROM clicks GROUP BY user_id) n
+GROUP BY 1 ORDER BY 1;
+-- Errors: names, combinations, step counts.
+SELECT error_of($$SELECT path_next('sideways', 'head', ts, action, true) FROM test_sequence$$);
+SELECT error_of($$SELECT path_next('forward', 'middle', ts, action, true) FROM test_sequence$$);
+SELECT error_of($$SELECT path_next('backward', 'head', ts, action, true) FROM test_sequence$$);
+SELECT error_of($$SELECT path_next('forward', 'tail', ts, action, true) FROM test_sequence$$);
+SELECT error_of($$SELECT path_next('forward', 'first_match', ts, action, true) FROM test_sequence$$);
+SELECT error_of($$SELECT path_next(NULL, 'head', ts, action, true) FROM test_sequence$$);
+SELECT error_of(format('SELECT path_next(%L, %L, ts, action, true, VARIADIC array_fill(true, ARRAY[33])) FROM test_sequence', 'forward', 'head'));
+
+-- Parallel plans: partial states from several workers, combined, agree with
+-- the serial answer (make test also reruns this file with forced parallelism).
+CREATE TABLE many AS
+SELECT u AS user_id, timestamptz '2026-01-01' + (u * 20 + (i * 7) % 20) * interval '1 minute' AS ts,
+       (ARRAY['view', 'search', 'cart', 'buy'])[1 + (u * i + i / 3) % 4] AS event
+FROM generate_series(1, 2000) u, generate_series(0, 19) i;
+ANALYZE many;
+SET max_parallel_workers_per_gather = 0;
+SELECT count(DISTINCT path) AS distinct_paths, sum(matches) AS matches, count(*) FILTER (WHERE timed) AS timed
+FROM (SELECT path_agg(ts, event, true) AS path, path_count('(?1).*(?2)', ts, event = 'view', event = 'buy') AS matches,
+             path_match('(?1)(?t<=3600)(?2)', ts, event = 'search', event = 'cart') AS timed
+      FROM many GROUP BY user_id) p;
+SELECT path_count('(?1)(?2)', ts, event = 'view', event = 'buy') AS whole_table,
+       md5(path_agg(ts, event)::text) AS whole_path FROM many;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET enable_hashagg = off;
+SELECT count(DISTINCT path) AS distinct_paths, sum(matches) AS matches, count(*) FILTER (WHERE timed) AS timed
+FROM (SELECT path_agg(ts, event, true) AS path, path_count('(?1).*(?2)', ts, event = 'view', event = 'buy') AS matches,
+             path_match('(?1)(?t<=3600)(?2)', ts, event = 'search', event = 'cart') AS timed
+      FROM many GROUP BY user_id) p;
+-- The whole table as one group: partial states from both workers are combined.
+EXPLAIN (COSTS OFF) SELECT path_count('(?1)(?2)', ts, event = 'view', event = 'buy') FROM many;
+SELECT path_count('(?1)(?2)', ts, event = 'view', event = 'buy') AS whole_table,
+       md5(path_agg(ts, event)::text) AS whole_path FROM many;
+RESET ALL;
