@@ -1,6 +1,7 @@
 # eventml: PGXS build of the extension, plus the two commands of the README.
 #   make demo   install what is missing, build, install, run the demo
 #   make test   install what is missing, build, install, run every test
+#               (unit tests, fuzzers for a bounded time, pg_regress serial and parallel)
 EXTENSION  = eventml
 MODULE_big = eventml
 DATA       = $(wildcard eventml--*.sql)
@@ -32,7 +33,9 @@ EXTRA_CLEAN = $(OBJS:.o=.d)
 
 BUILD_DIR ?= build
 
-.PHONY: deps unit regress demo test compare-clickhouse
+FUZZ_SECONDS ?= 20
+
+.PHONY: deps unit fuzz regress demo test compare-clickhouse
 deps:
 	test/install-deps.sh
 
@@ -40,6 +43,10 @@ unit:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD_DIR) -j2
 	cd $(BUILD_DIR) && ctest --output-on-failure
+
+# libFuzzer targets (test/fuzz), FUZZ_SECONDS each.
+fuzz:
+	test/fuzz/run.sh $(BUILD_DIR) $(FUZZ_SECONDS)
 
 # pg_regress against a throwaway cluster, serial and with forced parallel plans.
 regress:
@@ -57,4 +64,5 @@ compare-clickhouse: all install
 test: deps
 	$(MAKE) all install
 	$(MAKE) unit
+	$(MAKE) fuzz
 	$(MAKE) regress
