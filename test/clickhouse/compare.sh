@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Compares eventml's funnel and retention with ClickHouse itself on the same
-# generated events: every user's funnel level for several windows and step
-# lists, and every user's retention array. Needs a ClickHouse server, so it is
+# Compares eventml's funnel, retention and path family with ClickHouse itself
+# on the same generated events: every user's funnel level for several windows
+# and step lists, retention array, sequenceMatch/sequenceCount result for
+# sixteen patterns, and ordered path. Needs a ClickHouse server, so it is
 # not part of `make test`; it installs Debian's clickhouse-server when missing
 # and runs it on 127.0.0.1 only (test/clickhouse/server.sh), then stops it.
 #
@@ -36,7 +37,7 @@ CREATE TABLE events AS
 SELECT user_id, timestamptz '2026-01-01' + sum(gap) OVER (PARTITION BY user_id ORDER BY i) * interval '1 second' AS ts,
        event
 FROM (SELECT user_id, i, 1 + (random() * 59)::int * (CASE WHEN random() < 0.05 THEN 1000 ELSE 1 END) AS gap,
-             (ARRAY['view', 'search', 'cart', 'buy', 'view'])[1 + (random() * 4.999)::int] AS event
+             (ARRAY['view', 'search', 'cart', 'buy', 'view'])[1 + floor(random() * 5)::int] AS event
       FROM generate_series(1, $USERS) user_id, generate_series(1, 1 + (random() * 40)::int) i) g;
 \copy (SELECT user_id, extract(epoch FROM ts)::bigint, event FROM events) TO '$work/events.csv' WITH (FORMAT csv)
 SQL
@@ -75,6 +76,25 @@ done
 check "retention by day" \
     "replaceAll(replaceAll(replaceAll(replaceAll(toString(retention(toDate(ts) = '2026-01-01', toDate(ts) = '2026-01-02', toDate(ts) = '2026-01-03')), '[', '{'), ']', '}'), '1', 't'), '0', 'f')" \
     "retention(ts < '2026-01-02', ts >= '2026-01-02' AND ts < '2026-01-03', ts >= '2026-01-03' AND ts < '2026-01-04')"
+# Paths: sequenceMatch / sequenceCount (18.16 takes DateTime timestamps and
+# has no (?t==S), so == is checked against ClickHouse's own test cases in
+# sql/paths.sql instead), and path_agg against a sorted groupArray.
+conds_ch="event = 'view', event = 'search', event = 'cart', event = 'buy'"
+for pattern in '(?1)(?2)' '(?1).(?3)' '(?2).*(?4)' '(?1)(?t<=60)(?3)' '(?1)(?t<120)(?3)(?t>30)(?4)' \
+               '(?2)(?t>300)(?1)' '(?1)(?t>=600).*(?4)' '.*(?3)(?4)' '(?1).(?1)' '(?3)(?t<30)' '(?t>3600)(?4)' \
+               '(?1)(?2)(?3)(?4)' '(?1)(?t<=5)(?1)' '.' '(?4)(?t>=1)' '(?2)..(?3)(?t<=300)'; do
+    check "path_match '$pattern'" "sequenceMatch('$pattern')(toDateTime(ts), $conds_ch)" \
+        "path_match('$pattern', ts, $conds_ch)::int"
+    check "path_count '$pattern'" "sequenceCount('$pattern')(toDateTime(ts), $conds_ch)" \
+        "path_count('$pattern', ts, $conds_ch)"
+done
+check "path_count '.' over view and cart only" "sequenceCount('.')(toDateTime(ts), event = 'view', event = 'cart')" \
+    "path_count('.', ts, event = 'view', event = 'cart')"
+check "path_agg" "arrayStringConcat(arrayMap(x -> x.2, arraySort(groupArray((ts, event)))), ',')" \
+    "array_to_string(path_agg(ts, event), ',')"
+check "path_agg collapsed, first 5" \
+    "arrayStringConcat(arraySlice(arrayFilter((e, i) -> i = 1 OR e != path[i - 1], arrayMap(x -> x.2, arraySort(groupArray((ts, event)))) AS path, arrayEnumerate(path)), 1, 5), ',')" \
+    "array_to_string(path_agg(ts, event, true, 5), ',')"
 echo "compared with ClickHouse $version"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
