@@ -40,3 +40,27 @@ BEGIN
 END $$;
 SQL
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(lscpu | sed -n 's/^Model name: *//p'); $(date -u +%F); $($PG_CONFIG --version)"
+
+# start_clickhouse_events: Debian's ClickHouse (test/clickhouse/server.sh) with
+# a copy of the PostgreSQL table events(user_id, ts, event), ts as UInt32
+# seconds (18.16's DateTime); both servers are stopped on exit.
+start_clickhouse_events() {
+    BENCH_CSV=$(mktemp /tmp/eventml-events.XXXXXX.csv)
+    $PSQL -c "\\copy (SELECT user_id, extract(epoch FROM ts)::bigint, event FROM events) TO '$BENCH_CSV' WITH (FORMAT csv)"
+    BENCH_CLICKHOUSE=$(test/clickhouse/server.sh start)
+    trap 'test/clickhouse/server.sh stop "$BENCH_CLICKHOUSE"; rm -f "$BENCH_CSV"; test/cluster.sh stop "$BENCH_DIR"' EXIT
+    ch -q 'CREATE TABLE events (user_id UInt32, ts UInt32, event String) ENGINE = MergeTree ORDER BY user_id'
+    ch -q 'INSERT INTO events FORMAT CSV' <"$BENCH_CSV"
+}
+ch() { clickhouse-client --host 127.0.0.1 --port 19000 "$@"; }
+# best_ch QUERY: the fastest of 3 ClickHouse runs, in ms.
+best_ch() {
+    local best=
+    for _ in 1 2 3; do
+        local t0 t1 ms
+        t0=$(date +%s%N); ch -q "$1" >/dev/null; t1=$(date +%s%N)
+        ms=$(( (t1 - t0) / 1000000 ))
+        if [ -z "$best" ] || [ "$ms" -lt "$best" ]; then best=$ms; fi
+    done
+    echo "$best"
+}
