@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Runs every SQL example in docs/ and compares its output with the page.
+
+A page's examples are its ```sql blocks. A plain ``` block right after one
+(only blank lines between) is that example's expected output, exactly as psql
+prints it (aligned, no row-count footer; trailing spaces ignored; an error as
+"ERROR:  message"). Blocks in other languages (```text for signatures) are not
+run. Each page runs in a fresh database with eventml, after the fixture it
+names on a line `<!-- docs-test fixture: test/docs/<name>.sql -->` (tables its
+examples read). Pages under docs/design/ are studies, not run.
+
+Usage: test/docs.py PSQL [PAGE...]   (PGHOST/PGPORT/PGUSER select the server)
+"""
+import pathlib
+import re
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+MARKER = "@@docs-test block {}@@"
+FIXTURE = re.compile(r"<!-- docs-test fixture: (\S+) -->")
+
+
+def examples(text):
+    """(sql, expected or None) for each ```sql block of a page."""
+    lines = text.split("\n")
+    blocks = []  # (language, body, first line, last line)
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("```"):
+            language = lines[i][3:].strip()
+            j = i + 1
+            while j < len(lines) and not lines[j].startswith("```"):
+                j += 1
+            blocks.append((language, "\n".join(lines[i + 1:j]), i, j))
+            i = j + 1
+        else:
+            i += 1
+    result = []
+    for k, (language, body, _, end) in enumerate(blocks):
+        if language != "sql":
+            continue
+        expected = None
+        if k + 1 < len(blocks) and blocks[k + 1][0] == "":
+            between = lines[end + 1:blocks[k + 1][2]]
+            if all(not line.strip() for line in between):
+                expected = blocks[k + 1][1]
+        result.append((body, expected))
+    return result
+
+
+def normalize(output):
+    lines = [re.sub(r"^psql:[^:]*:\d+: ", "", line).rstrip() for line in output.split("\n")]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines)
+
+
+def run_page(psql, page):
+    text = page.read_text()
+    cases = examples(text)
+    if not cases:
+        return 0, 0
+    database = "docs_" + re.sub(r"\W", "_", page.stem)
+    admin = [psql, "-X", "-q", "-d", "postgres", "-v", "ON_ERROR_STOP=1"]
+    subprocess.run(admin + ["-c", f"DROP DATABASE IF EXISTS {database}", "-c", f"CREATE DATABASE {database}"],
+                   check=True, capture_output=True)
+    script = ["CREATE EXTENSION eventml;", "SET timezone = 'UTC';"]
+    fixture = FIXTURE.search(text)
+    if fixture:
+        script.append((ROOT / fixture.group(1)).read_text())
+    script.append("\\pset footer off")
+    for n, (sql, _) in enumerate(cases):
+        script.append(f"\\echo {MARKER.format(n)}")
+        script.append(sql)
+    # psql writes errors to stderr: merged with stdout, they land in their example's output.
+    merged = subprocess.run([psql, "-X", "-q", "-d", database], input="\n".join(script) + "\n",
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True).stdout
+    subprocess.run(admin + ["-c", f"DROP DATABASE {database}"], check=True, capture_output=True)
+    head, *parts = re.split(r"@@docs-test block (\d+)@@\n?", merged)
+    outputs = {int(parts[i]): parts[i + 1] for i in range(0, len(parts), 2)}
+    failures = 0
+    if "ERROR" in head:
+        print(f"FAIL {page.relative_to(ROOT)}: the fixture failed:\n{head}")
+        return len(cases), len(cases)
+    for n, (sql, expected) in enumerate(cases):
+        got = normalize(outputs.get(n, "(no output: an earlier error stopped the page)"))
+        if expected is None:
+            if "ERROR:" in got:
+                failures += 1
+                print(f"FAIL {page.relative_to(ROOT)} example {n + 1}:\n{sql}\n--- error:\n{got}\n")
+        elif got != normalize(expected):
+            failures += 1
+            print(f"FAIL {page.relative_to(ROOT)} example {n + 1}:\n{sql}\n--- expected:\n{normalize(expected)}\n"
+                  f"--- got:\n{got}\n")
+    return len(cases), failures
+
+
+def main():
+    psql = sys.argv[1]
+    pages = [pathlib.Path(p).resolve() for p in sys.argv[2:]] or sorted(
+        p for p in (ROOT / "docs").rglob("*.md") if "design" not in p.parts)
+    total = failed = 0
+    for page in pages:
+        count, failures = run_page(psql, page)
+        total += count
+        failed += failures
+        if count:
+            print(f"{'ok  ' if failures == 0 else 'FAIL'} {page.relative_to(ROOT)}: {count} examples, "
+                  f"{failures} failed")
+    print(f"docs: {total} examples, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
