@@ -9,7 +9,8 @@ run. Each page runs in a fresh database with eventml, after the fixture it
 names on a line `<!-- docs-test fixture: test/docs/<name>.sql -->` (tables its
 examples read). Pages under docs/design/ are studies, not run.
 
-Usage: test/docs.py PSQL [PAGE...]   (PGHOST/PGPORT/PGUSER select the server)
+Usage: test/docs.py [--write] PSQL [PAGE...]   (PGHOST/PGPORT/PGUSER select the server)
+--write puts the actual outputs into the pages (for authors; review with git diff).
 """
 import pathlib
 import re
@@ -22,7 +23,8 @@ FIXTURE = re.compile(r"<!-- docs-test fixture: (\S+) -->")
 
 
 def examples(text):
-    """(sql, expected or None) for each ```sql block of a page."""
+    """(sql, expected or None, line after the sql block, end line of the output block or None) for
+    each ```sql block of a page."""
     lines = text.split("\n")
     blocks = []  # (language, body, first line, last line)
     i = 0
@@ -40,13 +42,25 @@ def examples(text):
     for k, (language, body, _, end) in enumerate(blocks):
         if language != "sql":
             continue
-        expected = None
+        expected, output_end = None, None
         if k + 1 < len(blocks) and blocks[k + 1][0] == "":
             between = lines[end + 1:blocks[k + 1][2]]
             if all(not line.strip() for line in between):
-                expected = blocks[k + 1][1]
-        result.append((body, expected))
+                expected, output_end = blocks[k + 1][1], blocks[k + 1][3]
+        result.append((body, expected, end + 1, output_end))
     return result
+
+
+def write_outputs(page, text, cases, outputs):
+    """The page with each example's output block replaced by (or given) what psql printed."""
+    lines = text.split("\n")
+    for (_, expected, after_sql, output_end), got in reversed(list(zip(cases, outputs))):
+        block = ["```"] + (got.split("\n") if got else []) + ["```"]
+        if expected is not None:
+            lines[after_sql:output_end + 1] = block
+        elif got:
+            lines[after_sql:after_sql] = block
+    page.write_text("\n".join(lines))
 
 
 def normalize(output):
@@ -58,7 +72,7 @@ def normalize(output):
     return "\n".join(lines)
 
 
-def run_page(psql, page):
+def run_page(psql, page, write):
     text = page.read_text()
     cases = examples(text)
     if not cases:
@@ -72,7 +86,7 @@ def run_page(psql, page):
     if fixture:
         script.append((ROOT / fixture.group(1)).read_text())
     script.append("\\pset footer off")
-    for n, (sql, _) in enumerate(cases):
+    for n, (sql, *_) in enumerate(cases):
         script.append(f"\\echo {MARKER.format(n)}")
         script.append(sql)
     # psql writes errors to stderr: merged with stdout, they land in their example's output.
@@ -82,10 +96,12 @@ def run_page(psql, page):
     head, *parts = re.split(r"@@docs-test block (\d+)@@\n?", merged)
     outputs = {int(parts[i]): parts[i + 1] for i in range(0, len(parts), 2)}
     failures = 0
+    if write:
+        write_outputs(page, text, cases, [normalize(outputs.get(n, "")) for n in range(len(cases))])
     if "ERROR" in head:
         print(f"FAIL {page.relative_to(ROOT)}: the fixture failed:\n{head}")
         return len(cases), len(cases)
-    for n, (sql, expected) in enumerate(cases):
+    for n, (sql, expected, *_) in enumerate(cases):
         got = normalize(outputs.get(n, "(no output: an earlier error stopped the page)"))
         if expected is None:
             if "ERROR:" in got:
@@ -99,12 +115,14 @@ def run_page(psql, page):
 
 
 def main():
-    psql = sys.argv[1]
-    pages = [pathlib.Path(p).resolve() for p in sys.argv[2:]] or sorted(
+    args = sys.argv[1:]
+    write = args[:1] == ["--write"]
+    psql, *names = args[1:] if write else args
+    pages = [pathlib.Path(p).resolve() for p in names] or sorted(
         p for p in (ROOT / "docs").rglob("*.md") if "design" not in p.parts)
     total = failed = 0
     for page in pages:
-        count, failures = run_page(psql, page)
+        count, failures = run_page(psql, page, write)
         total += count
         failed += failures
         if count:
