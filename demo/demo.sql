@@ -1,62 +1,100 @@
--- eventml demo: a small, built-in data set and a regression fitted in SQL.
+-- make demo: from raw app events to a scored model, all in SQL (docs/tutorials/).
 \pset footer off
 SET extra_float_digits = 0;
+SET timezone = 'UTC';
 CREATE EXTENSION eventml;
 
 \echo
-\echo '== 1. A small app: 2,000 users, their first-session length and push opt-in,'
-\echo '==    and how many times each came back in the following month.'
-SELECT setseed(0.2026) \g /dev/null
+\echo '== 1. Raw events: 20,000 users of an app (eventml_demo_events, planted truth in docs/tutorials/README.md).'
+CREATE TABLE events AS SELECT * FROM eventml_demo_events(20000, 1);
+SELECT event, count(*) AS events, count(DISTINCT user_id) AS users FROM events GROUP BY event ORDER BY events DESC;
+SELECT * FROM events WHERE user_id = 7 ORDER BY ts LIMIT 8;
+
+\echo
+\echo '== 2. Sessions: a new session after 30 idle minutes. session_id() per event, sessionize() per user.'
+SELECT ts, event, session_id(ts, '30 minutes') OVER (PARTITION BY user_id ORDER BY ts) AS session
+FROM events WHERE user_id = 7 ORDER BY ts LIMIT 5 OFFSET 20;
+SELECT user_id, (s).sessions, (s).events, (s).first_duration, (s).mean_duration, (s).total_duration
+FROM (SELECT user_id, sessionize(ts, '30 minutes') AS s FROM events WHERE user_id <= 5 GROUP BY user_id) u
+ORDER BY user_id;
+
+\echo
+\echo '== 3. Funnel: view -> search -> add_to_cart -> purchase within 30 minutes (ClickHouse windowFunnel).'
+SELECT level, count(*) AS users, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
+FROM (SELECT user_id, funnel(ts, '30 minutes', event = 'view', event = 'search', event = 'add_to_cart',
+                             event = 'purchase') AS level
+      FROM events GROUP BY user_id) f
+GROUP BY level ORDER BY level;
+
+\echo
+\echo '== 4. Paths: the top opening paths (first four events, repeats collapsed), what users do right after'
+\echo '==    their first search, and who purchased within 5 minutes of adding to the cart.'
+SELECT path, count(*) AS users
+FROM (SELECT user_id, path_agg(ts, event, true, 4) AS path FROM events GROUP BY user_id) p
+GROUP BY path ORDER BY users DESC, path LIMIT 5;
+SELECT after_search, count(*) AS users
+FROM (SELECT path_next('forward', 'first_match', ts, event, true, event = 'search') AS after_search
+      FROM events GROUP BY user_id) n
+GROUP BY 1 ORDER BY users DESC LIMIT 4;
+SELECT count(*) FILTER (WHERE m) AS users_cart_then_purchase_within_5min
+FROM (SELECT path_match('(?1)(?t<=300)(?2)', ts, event = 'add_to_cart', event = 'purchase') AS m
+      FROM events GROUP BY user_id) s;
+
+\echo
+\echo '== 5. Retention by signup month: active in week 1, 2, 3, 4 (ClickHouse retention).'
+CREATE TABLE signups AS SELECT user_id, min(ts) AS signup FROM events GROUP BY user_id;
+SELECT date_trunc('month', signup)::date AS cohort, count(*) AS users,
+       round(avg(r[2]::int), 3) AS week_2, round(avg(r[3]::int), 3) AS week_3, round(avg(r[4]::int), 3) AS week_4
+FROM (SELECT s.signup,
+             retention(e.ts < s.signup + interval '7 days',
+                       e.ts >= s.signup + interval '7 days' AND e.ts < s.signup + interval '14 days',
+                       e.ts >= s.signup + interval '14 days' AND e.ts < s.signup + interval '21 days',
+                       e.ts >= s.signup + interval '21 days' AND e.ts < s.signup + interval '28 days') AS r
+      FROM events e JOIN signups s USING (user_id) GROUP BY e.user_id, s.signup) c
+GROUP BY 1 ORDER BY 1;
+
+\echo
+\echo '== 6. OLS: first-week sessions explained by first-session behaviours (truth: 0.10/min, 0.8, 1.0, 2.0).'
 CREATE TABLE users AS
-SELECT id,
-       round((1 + 29 * random())::numeric, 1)::float8 AS first_session_min,
-       (random() < 0.4)::int AS push_enabled,
-       (ARRAY['ios', 'android', 'web'])[1 + (id % 3)] AS platform
-FROM generate_series(1, 2000) id;
--- Planted truth: 0.8 base visits, +0.15 per first-session minute, +1.5 with push.
-ALTER TABLE users ADD COLUMN return_visits float8;
-UPDATE users SET return_visits = greatest(0, round(0.8 + 0.15 * first_session_min
-    + 1.5 * push_enabled + 1.2 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())));
-SELECT * FROM users ORDER BY id LIMIT 5;
+SELECT e.user_id,
+       extract(epoch FROM (sessionize(e.ts, '30 minutes') FILTER (WHERE e.ts < s.signup + interval '7 days')).first_duration) / 60
+           AS first_session_min,
+       (sessionize(e.ts, '30 minutes') FILTER (WHERE e.ts < s.signup + interval '7 days')).sessions AS first_week_sessions,
+       bool_or(e.event = 'signup_completed')::int AS signup_completed,
+       bool_or(e.event = 'push_enabled')::int AS push_enabled,
+       bool_or(e.event = 'favorite_team_set')::int AS favorite_team_set,
+       bool_or(e.ts >= s.signup + interval '7 days') AS retained
+FROM events e JOIN signups s USING (user_id) GROUP BY e.user_id;
+CREATE TABLE models AS
+SELECT ols_fit(first_week_sessions, ARRAY[1, first_session_min, signup_completed, push_enabled, favorite_team_set]) AS activity,
+       logit_fit(retained, ARRAY[1, first_session_min, signup_completed, push_enabled, favorite_team_set]) AS retention
+FROM users;
+SELECT term, round(coef::numeric, 3) AS coef, round(std_err::numeric, 3) AS std_err,
+       round(statistic::numeric, 1) AS t, round(ci_low::numeric, 3) AS ci_low, round(ci_high::numeric, 3) AS ci_high
+FROM models, summary(activity, names => ARRAY['(Intercept)', 'first_session_min', 'signup_completed',
+                                              'push_enabled', 'favorite_team_set']);
+SELECT round((activity).r2::numeric, 3) AS r2, (activity).n FROM models;
 
 \echo
-\echo '== 2. One aggregate fits the model: ols_fit(y, x) with an explicit intercept.'
-CREATE TABLE visit_model AS
-SELECT ols_fit(return_visits, ARRAY[1, first_session_min, push_enabled]) AS m FROM users;
-SELECT term, round(coef::numeric, 4) AS coef, round(std_err::numeric, 4) AS std_err,
-       round(statistic::numeric, 2) AS t, p_value::numeric(10, 4) AS p_value,
-       round(ci_low::numeric, 4) AS ci_low, round(ci_high::numeric, 4) AS ci_high
-FROM visit_model, summary(m, names => ARRAY['(Intercept)', 'first_session_min', 'push_enabled']);
-SELECT round((m).r2::numeric, 4) AS r2, round((m).adj_r2::numeric, 4) AS adj_r2,
-       round((m).sigma::numeric, 4) AS sigma, round((m).f_stat::numeric, 1) AS f_stat,
-       (m).n, round((m).aic::numeric, 1) AS aic
-FROM visit_model;
+\echo '== 7. Logistic regression: retained after the first week (truth: push multiplies the odds by e^1 = 2.72).'
+SELECT term, round(coef::numeric, 3) AS coef, round(exp(coef)::numeric, 2) AS odds_ratio,
+       round(statistic::numeric, 1) AS z, round(p_value::numeric, 4) AS p_value
+FROM models, summary(retention, names => ARRAY['(Intercept)', 'first_session_min', 'signup_completed',
+                                               'push_enabled', 'favorite_team_set']);
+SELECT (retention).converged, (retention).iterations, round((retention).pseudo_r2::numeric, 3) AS mcfadden_r2
+FROM models;
 
 \echo
-\echo '== 3. One model per group is a GROUP BY.'
-SELECT platform, round(((m).coef)[2]::numeric, 4) AS per_minute, round(((m).coef)[3]::numeric, 4) AS push,
-       round((m).r2::numeric, 3) AS r2, (m).n
-FROM (SELECT platform, ols_fit(return_visits, ARRAY[1, first_session_min, push_enabled]) AS m
-      FROM users GROUP BY platform) s
-ORDER BY platform;
-
-\echo
-\echo '== 4. Score rows with the stored model.'
-SELECT id, first_session_min, push_enabled,
-       round(ols_predict(m, ARRAY[1, first_session_min, push_enabled])::numeric, 2) AS expected_visits
-FROM users, visit_model ORDER BY id LIMIT 5;
-
-\echo
-\echo '== 5. Will a user come back at least 3 times? Logistic regression, odds ratios from summary().'
-CREATE TABLE return_model AS
-SELECT logit_fit(return_visits >= 3, ARRAY[1, first_session_min, push_enabled]) AS m FROM users;
-SELECT term, round(coef::numeric, 4) AS coef, round(exp(coef)::numeric, 3) AS odds_ratio,
-       round(statistic::numeric, 2) AS z, p_value::numeric(10, 4) AS p_value,
-       round(exp(ci_low)::numeric, 3) AS or_low, round(exp(ci_high)::numeric, 3) AS or_high
-FROM return_model, summary(m, names => ARRAY['(Intercept)', 'first_session_min', 'push_enabled']);
-SELECT (m).n, (m).iterations, (m).converged, round((m).pseudo_r2::numeric, 4) AS mcfadden_r2,
-       round((m).aic::numeric, 1) AS aic
-FROM return_model;
-SELECT id, first_session_min, push_enabled,
-       round(logit_predict(m, ARRAY[1, first_session_min, push_enabled])::numeric, 3) AS p_returns
-FROM users, return_model ORDER BY id LIMIT 5;
+\echo '== 8. Scoring in a query, activity tiers, and the model exported as a SQL expression.'
+SELECT user_id, round(first_session_min::numeric, 1) AS first_min, push_enabled, favorite_team_set,
+       round(logit_predict(retention, ARRAY[1, first_session_min, signup_completed, push_enabled,
+                                            favorite_team_set])::numeric, 3) AS p_retained
+FROM users, models ORDER BY user_id LIMIT 5;
+SELECT tier, count(*) AS users, round(avg(first_week_sessions), 2) AS sessions, round(avg(retained::int), 3) AS retained
+FROM (SELECT u.*, (ARRAY['low', 'medium', 'high'])[ntile(3) OVER (ORDER BY ols_predict(activity,
+             ARRAY[1, first_session_min, signup_completed, push_enabled, favorite_team_set]))] AS tier
+      FROM users u, models) t
+GROUP BY tier ORDER BY sessions;
+SELECT model_sql(retention, ARRAY[NULL, 'first_session_min', 'signup_completed', 'push_enabled',
+                                  'favorite_team_set']) AS retention_as_sql
+FROM models;
