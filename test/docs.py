@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Runs every SQL example in docs/ and compares its output with the page.
+"""Runs every SQL example in README.md and docs/ and compares its output with the page.
 
 A page's examples are its ```sql blocks. A plain ``` block right after one
 (only blank lines between) is that example's expected output, exactly as psql
 prints it (aligned, no row-count footer; trailing spaces ignored; an error as
 "ERROR:  message"). Blocks in other languages (```text for signatures) are not
-run. Each page runs in a fresh database with eventml, after the fixture it
+run. Each page runs in a fresh database with eventml (created for it unless
+an example does), after the fixture it
 names on a line `<!-- docs-test fixture: test/docs/<name>.sql -->` (tables its
 examples read). Pages under docs/design/ are studies, not run.
 
@@ -77,11 +78,13 @@ def run_page(psql, page, write):
     cases = examples(text)
     if not cases:
         return 0, 0
-    database = "docs_" + re.sub(r"\W", "_", page.stem)
+    database = "docs_" + re.sub(r"\W", "_", page.stem).lower()
     admin = [psql, "-X", "-q", "-d", "postgres", "-v", "ON_ERROR_STOP=1"]
     subprocess.run(admin + ["-c", f"DROP DATABASE IF EXISTS {database}", "-c", f"CREATE DATABASE {database}"],
                    check=True, capture_output=True)
-    script = ["CREATE EXTENSION eventml;", "SET timezone = 'UTC';"]
+    # The extension is created for the page unless the page shows that itself.
+    creates = any("CREATE EXTENSION eventml" in sql for sql, *_ in cases)
+    script = ([] if creates else ["CREATE EXTENSION eventml;"]) + ["SET timezone = 'UTC';"]
     fixture = FIXTURE.search(text)
     if fixture:
         script.append((ROOT / fixture.group(1)).read_text())
@@ -102,7 +105,11 @@ def run_page(psql, page, write):
         print(f"FAIL {page.relative_to(ROOT)}: the fixture failed:\n{head}")
         return len(cases), len(cases)
     for n, (sql, expected, *_) in enumerate(cases):
-        got = normalize(outputs.get(n, "(no output: an earlier error stopped the page)"))
+        if n not in outputs:
+            failures += 1
+            print(f"FAIL {page.relative_to(ROOT)} example {n + 1}: not run; psql printed:\n{merged[-2000:]}\n")
+            continue
+        got = normalize(outputs[n])
         if expected is None:
             if "ERROR:" in got:
                 failures += 1
@@ -118,7 +125,7 @@ def main():
     args = sys.argv[1:]
     write = args[:1] == ["--write"]
     psql, *names = args[1:] if write else args
-    pages = [pathlib.Path(p).resolve() for p in names] or sorted(
+    pages = [pathlib.Path(p).resolve() for p in names] or [ROOT / "README.md"] + sorted(
         p for p in (ROOT / "docs").rglob("*.md") if "design" not in p.parts)
     total = failed = 0
     for page in pages:
