@@ -1,7 +1,8 @@
 # eventml: PGXS build of the extension, plus the two commands of the README.
 #   make demo   install what is missing, build, install, run the demo
 #   make test   install what is missing, build, install, run every test
-#               (unit tests, fuzzers for a bounded time, pg_regress serial and parallel)
+#               (unit tests, fuzzers for a bounded time, pg_regress serial and parallel,
+#               every SQL example of the docs)
 EXTENSION  = eventml
 MODULE_big = eventml
 DATA       = $(wildcard eventml--*.sql)
@@ -35,7 +36,7 @@ BUILD_DIR ?= build
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps unit fuzz regress demo test compare-clickhouse
+.PHONY: deps unit fuzz regress docs-test figures demo test compare-clickhouse
 deps:
 	test/install-deps.sh
 
@@ -52,6 +53,14 @@ fuzz:
 regress:
 	PG_CONFIG=$(PG_CONFIG) test/regress.sh $(REGRESS)
 
+# Every SQL example in README.md and docs/, run and compared with its page.
+docs-test:
+	PG_CONFIG=$(PG_CONFIG) test/docs.sh
+
+# The pictures in docs/figures/, from the demo data.
+figures: all install
+	PG_CONFIG=$(PG_CONFIG) docs/figures/make.sh
+
 demo: deps
 	$(MAKE) all install
 	PG_CONFIG=$(PG_CONFIG) demo/run.sh
@@ -66,3 +75,4 @@ test: deps
 	$(MAKE) unit
 	$(MAKE) fuzz
 	$(MAKE) regress
+	$(MAKE) docs-test

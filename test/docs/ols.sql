@@ -1,17 +1,17 @@
 -- Tables the examples of docs/ols.md read.
--- The demo's users (the same rows as demo/demo.sql, `make demo`): random() after setseed is
--- the same on every machine (PostgreSQL 15's pg_prng), and every output is rounded.
-SELECT setseed(0.2026) \g /dev/null
+-- users: one row per user of the demo app (eventml_demo_events(2000, 1), the same rows on
+-- every machine; docs/tutorials/README.md): the first session's length in minutes, whether
+-- push was enabled, the return visits in the first week (sessions after the first), and a
+-- platform assigned by id.
 CREATE TABLE users AS
-SELECT id,
-       round((1 + 29 * random())::numeric, 1)::float8 AS first_session_min,
-       (random() < 0.4)::int AS push_enabled,
-       (ARRAY['ios', 'android', 'web'])[1 + (id % 3)] AS platform
-FROM generate_series(1, 2000) id;
--- Planted truth: 0.8 base visits, +0.15 per first-session minute, +1.5 with push.
-ALTER TABLE users ADD COLUMN return_visits float8;
-UPDATE users SET return_visits = greatest(0, round(0.8 + 0.15 * first_session_min
-    + 1.5 * push_enabled + 1.2 * sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())));
+WITH events AS MATERIALIZED (SELECT * FROM eventml_demo_events(2000, 1)),
+     signups AS (SELECT user_id, min(ts) AS signup FROM events GROUP BY user_id)
+SELECT user_id AS id, (extract(epoch FROM (s).first_duration) / 60)::float8 AS first_session_min,
+       push_enabled, (s).sessions - 1 AS return_visits,
+       (ARRAY['ios', 'android', 'web'])[1 + user_id % 3] AS platform
+FROM (SELECT user_id, sessionize(ts, '30 minutes') FILTER (WHERE ts < signup + interval '7 days') AS s,
+             bool_or(event = 'push_enabled')::int AS push_enabled
+      FROM events JOIN signups USING (user_id) GROUP BY user_id) u;
 -- sql/ols.sql's hand-checkable points: y = 1 + 2x exactly in group a, except one point.
 CREATE TABLE points (g text, t int, x float8, y float8, w float8);
 INSERT INTO points VALUES
