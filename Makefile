@@ -36,7 +36,7 @@ BUILD_DIR ?= build
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps unit fuzz regress docs-test figures demo test compare-clickhouse
+.PHONY: deps unit unit-sanitize fuzz regress docs-test install-test figures demo test compare-clickhouse
 deps:
 	test/install-deps.sh
 
@@ -44,6 +44,12 @@ unit:
 	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD_DIR) -j2
 	cd $(BUILD_DIR) && ctest --output-on-failure
+
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+unit-sanitize:
+	cmake -S . -B $(BUILD_DIR)-sanitize -DCMAKE_BUILD_TYPE=Debug -DEVENTML_SANITIZE=ON >/dev/null
+	cmake --build $(BUILD_DIR)-sanitize -j2
+	cd $(BUILD_DIR)-sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure
 
 # libFuzzer targets (test/fuzz), FUZZ_SECONDS each.
 fuzz:
@@ -56,6 +62,11 @@ regress:
 # Every SQL example in README.md and docs/, run and compared with its page.
 docs-test:
 	PG_CONFIG=$(PG_CONFIG) test/docs.sh
+
+# A non-superuser install into any schema, ALTER EXTENSION UPDATE from the
+# previous version, and models surviving pg_dump/restore.
+install-test:
+	PG_CONFIG=$(PG_CONFIG) test/install.sh
 
 # The pictures in docs/figures/, from the demo data.
 figures: all install
@@ -73,6 +84,8 @@ compare-clickhouse: all install
 test: deps
 	$(MAKE) all install
 	$(MAKE) unit
+	$(MAKE) unit-sanitize
 	$(MAKE) fuzz
 	$(MAKE) regress
+	$(MAKE) install-test
 	$(MAKE) docs-test

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# Installing, upgrading and dumping, on a throwaway cluster:
+# 0. a non-superuser installs the extension (it is trusted) into a schema of their own, and
+#    uses it;
+# 1. install version 0.1.0, store models in a table, ALTER EXTENSION eventml UPDATE, and check
+#    that the updated extension has exactly the objects of a fresh install of the default
+#    version, and that the stored models still score;
+# 2. pg_dump that database and restore it into a new one: the models come back equal and
+#    score the same.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pg_config=${PG_CONFIG:-pg_config}
+bin=$($pg_config --bindir)
+dir=$(test/cluster.sh start)
+work=$(mktemp -d /tmp/eventml-upgrade.XXXXXX)
+chmod 777 "$work"
+trap 'test/cluster.sh stop "$dir"; rm -rf "$work"' EXIT
+export PGHOST=$dir PGPORT=5432 PGUSER=postgres
+psql() { "$bin/psql" -X -q -v ON_ERROR_STOP=1 "$@"; }
+default=$(sed -n "s/^default_version = '\(.*\)'/\1/p" eventml.control)
+failed=0
+check() {  # check NAME EXPECTED ACTUAL
+    if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; failed=1; fi
+}
+# The extension's objects, described, one per line.
+objects() {
+    psql -d "$1" -At -c "SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend
+                         WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
+                           AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'eventml') ORDER BY 1"
+}
+
+psql -d postgres -c "CREATE ROLE eventml_analyst LOGIN" -c "CREATE DATABASE analytics OWNER eventml_analyst"
+psql -d analytics -U eventml_analyst -c "CREATE SCHEMA \"Event Tools\"" -c "CREATE EXTENSION eventml SCHEMA \"Event Tools\""
+check "a non-superuser installs eventml into their own schema" "Event Tools|eventml_analyst|false" \
+    "$(psql -d analytics -At -c "SELECT n.nspname || '|' || r.rolname || '|' || r.rolsuper
+                                 FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                                 JOIN pg_roles r ON r.oid = e.extowner WHERE e.extname = 'eventml'")"
+check "... and uses it there" "true|2|{b,c}|2" \
+    "$(psql -d analytics -U eventml_analyst -At -c "SET search_path = public" -c "
+        SELECT \"Event Tools\".path_match('(?1)(?2)', ts, e = 'a', e = 'b') || '|' ||
+               (\"Event Tools\".ols_fit(y, ARRAY[1, x])).n || '|' ||
+               \"Event Tools\".path_to(ARRAY['b', 'c', 'd'], 'c')::text || '|' ||
+               (SELECT count(*) FROM \"Event Tools\".summary(\"Event Tools\".ols_fit(y, ARRAY[1, x])))
+        FROM (VALUES (timestamptz '2026-01-01', 'a', 1.0, 2.0), ('2026-01-02', 'b', 2.0, 3.5)) v(ts, e, x, y)")"
+
+psql -d postgres -c "CREATE DATABASE upgraded" -c "CREATE DATABASE fresh" -c "CREATE DATABASE restored"
+psql -d fresh -c "CREATE EXTENSION eventml"
+psql -d upgraded <<'SQL'
+CREATE EXTENSION eventml VERSION '0.1.0';
+CREATE TABLE d AS
+SELECT i, (i % 7)::float8 AS x1, ((i * 13) % 11)::float8 / 3 AS x2, ((i * 31) % 17) > 8 AS y
+FROM generate_series(1, 500) i;
+CREATE TABLE models (name text PRIMARY KEY, linear ols_model, logistic logit_model);
+INSERT INTO models SELECT 'v1', ols_fit(x2 + 0.5 * x1, ARRAY[1, x1, x2]), logit_fit(y, ARRAY[1, x1, x2]) FROM d;
+CREATE TABLE scores AS
+SELECT i, ols_predict(linear, ARRAY[1, x1, x2]) AS linear, logit_predict(logistic, ARRAY[1, x1, x2]) AS logistic
+FROM d, models;
+SQL
+check "installed 0.1.0" "0.1.0" "$(psql -d upgraded -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
+psql -d upgraded -c "ALTER EXTENSION eventml UPDATE"
+check "ALTER EXTENSION eventml UPDATE reaches $default" "$default" \
+    "$(psql -d upgraded -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
+objects upgraded >"$work/upgraded.txt"
+objects fresh >"$work/fresh.txt"
+if diff "$work/fresh.txt" "$work/upgraded.txt" >"$work/objects.diff"; then
+    echo "ok   the updated extension has the $(wc -l <"$work/fresh.txt") objects of a fresh install"
+else
+    echo "FAIL the updated extension differs from a fresh install:"; cat "$work/objects.diff"; failed=1
+fi
+score_check='SELECT count(*) FILTER (WHERE s.linear IS DISTINCT FROM ols_predict(m.linear, ARRAY[1, d.x1, d.x2])
+                                   OR s.logistic IS DISTINCT FROM logit_predict(m.logistic, ARRAY[1, d.x1, d.x2]))
+             FROM scores s JOIN d USING (i), models m'
+check "models stored under 0.1.0 score the same after the update" "0" "$(psql -d upgraded -At -c "$score_check")"
+check "the update's new functions work" "t" \
+    "$(psql -d upgraded -At -c "SELECT path_match('(?1)(?2)', ts, e = 'a', e = 'b')
+                                FROM (VALUES (timestamptz '2026-01-01', 'a'), ('2026-01-02', 'b')) v(ts, e)")"
+
+"$bin/pg_dump" -Fc -d upgraded -f "$work/upgraded.dump"
+"$bin/pg_restore" -d restored "$work/upgraded.dump"
+check "restored extension version" "$default" \
+    "$(psql -d restored -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
+check "restored models score the same" "0" "$(psql -d restored -At -c "$score_check")"
+psql -d upgraded -At -c "SELECT linear::text, logistic::text FROM models" >"$work/before.txt"
+psql -d restored -At -c "SELECT linear::text, logistic::text FROM models" >"$work/after.txt"
+if cmp -s "$work/before.txt" "$work/after.txt"; then
+    echo "ok   restored models are equal, field by field, to the dumped ones"
+else
+    echo "FAIL restored models differ"; diff "$work/before.txt" "$work/after.txt" | head; failed=1
+fi
+exit $failed
