@@ -202,3 +202,22 @@ SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy'),
        funnel(ts, '1 hour', 'strict_once', event = 'view', event = 'cart', event = 'buy')
 FROM shop WHERE user_id = 8;
 COMMIT;
+
+SET search_path = funnel_test, public;
+-- Bad input matrix: each case a clear error (SQLSTATE, offending value) or
+-- the documented result.
+SELECT c AS "case", error_of(q) AS result FROM (VALUES
+    ('negative window', $$SELECT funnel(t, '-1 second', true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('zero window', $$SELECT funnel(t, '0 seconds', true, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('NULL window', $$SELECT funnel(t, NULL, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('interval literal out of range', $$SELECT funnel(t, '1000000000 years', true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('infinite ts', $$SELECT funnel(t, '1 hour', true) FROM unnest(ARRAY[timestamp '-infinity']) t$$),
+    ('no steps', $$SELECT funnel(t, '1 hour', VARIADIC '{}'::boolean[]) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('33 steps', $$SELECT funnel(t, '1 hour', VARIADIC array_fill(true, ARRAY[33])) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('2-D steps', $$SELECT funnel(t, '1 hour', VARIADIC ARRAY[[true], [false]]) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('unknown mode', $$SELECT funnel(t, '1 hour', 'strict_everything', true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('NULL mode', $$SELECT funnel(t, '1 hour', NULL::text, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('retention: no conditions', $$SELECT retention(VARIADIC '{}'::boolean[])$$),
+    ('retention: 2-D', $$SELECT retention(VARIADIC ARRAY[[true], [false]])$$),
+    ('funnel_times: 33 steps', $$SELECT funnel_times(t, '1 hour', VARIADIC array_fill(true, ARRAY[33])) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$)
+) m(c, q);

@@ -151,3 +151,24 @@ WHERE NOT EXISTS (SELECT FROM r_ours o WHERE o.how = 'logit_fit' AND (o.model, o
 SELECT o.how, e.model, e.statistic, e.idx, e.value AS r, o.value AS eventml
 FROM r_expected e JOIN r_ours o USING (model, statistic, idx)
 WHERE abs(o.value - e.value) > 1e-8 * abs(e.value);
+
+SET search_path = logit_test, public;
+-- Bad input matrix: each case a clear error (SQLSTATE, offending value) or
+-- the documented result.
+SELECT c AS "case", error_of(q) AS result FROM (VALUES
+    ('NaN in x', $$SELECT logit_fit(y, ARRAY[1, x]) FROM (VALUES (true, 'NaN'::float8), (false, 2)) v(y, x)$$),
+    ('Infinity weight', $$SELECT logit_fit(y, ARRAY[1, x], w) FROM (VALUES (true, 1.0::float8, 'Infinity'::float8), (false, 2, 1)) v(y, x, w)$$),
+    ('negative weight', $$SELECT logit_fit(y, ARRAY[1, x], w) FROM (VALUES (true, 1.0::float8, -2.0::float8), (false, 2, 1)) v(y, x, w)$$),
+    ('empty x', $$SELECT logit_fit(true, '{}'::float8[])$$),
+    ('2-D x', $$SELECT logit_fit(true, ARRAY[[1.0, 2.0], [3.0, 4.0]])$$),
+    ('x lengths differ', $$SELECT logit_fit(y, x) FROM (VALUES (true, ARRAY[1.0, 2.0]::float8[]), (false, ARRAY[1.0])) v(y, x)$$),
+    ('10000 columns', $$SELECT logit_fit(true, array_fill(1.0::float8, ARRAY[10000]))$$),
+    ('max_iter 0', $$SELECT logit_train('SELECT true AS y, ARRAY[1.0] AS x', false, 0)$$),
+    ('tolerance NaN', $$SELECT logit_train('SELECT true AS y, ARRAY[1.0] AS x', false, 25, 'NaN')$$),
+    ('predict: x too long', $$SELECT logit_predict(logit_fit(y, ARRAY[1, x]), ARRAY[1.0, 2, 3]) FROM (VALUES (true, 1.0::float8), (false, 2), (true, 2.5), (false, 1.5)) v(y, x)$$)
+) m(c, q);
+-- NULLs: a row with NULL y, x, a NULL x element or weight is skipped; no usable rows give NULL.
+SELECT (logit_fit(y, ARRAY[1, x], w)).n AS rows_used
+FROM (VALUES (true, 1.0::float8, 1.0::float8), (NULL, 2, 1), (false, NULL, 1), (true, 4, NULL), (false, 2, 1),
+             (true, 3.5, 1), (false, 1.2, 1)) v(y, x, w);
+SELECT logit_fit(y, ARRAY[1, x]) IS NULL AS no_rows FROM (VALUES (NULL::boolean, 1.0::float8)) v(y, x);

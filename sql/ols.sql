@@ -199,3 +199,26 @@ FROM r_expected e LEFT JOIN r_ours o USING (model, statistic, idx);
 SELECT e.model, e.statistic, e.idx, e.value AS r, o.value AS eventml
 FROM r_expected e JOIN r_ours o USING (model, statistic, idx)
 WHERE abs(o.value - e.value) > 1e-9 * abs(e.value);
+
+SET search_path = ols_test, public;
+-- Bad input matrix: each case a clear error (SQLSTATE, offending value) or
+-- the documented result.
+SELECT c AS "case", error_of(q) AS result FROM (VALUES
+    ('NaN in y', $$SELECT ols_fit(y, ARRAY[1, x]) FROM (VALUES ('NaN'::float8, 1.0::float8), (2, 2), (3, 3)) v(y, x)$$),
+    ('Infinity in x', $$SELECT ols_fit(y, ARRAY[1, x]) FROM (VALUES (1.0::float8, 'Infinity'::float8), (2, 2), (3, 3)) v(y, x)$$),
+    ('-Infinity weight', $$SELECT ols_fit(y, ARRAY[1, x], w) FROM (VALUES (1.0::float8, 1.0::float8, '-Infinity'::float8), (2, 2, 1)) v(y, x, w)$$),
+    ('negative weight', $$SELECT ols_fit(y, ARRAY[1, x], w) FROM (VALUES (1.0::float8, 1.0::float8, -1.0::float8), (2, 2, 1)) v(y, x, w)$$),
+    ('empty x', $$SELECT ols_fit(1.0, '{}'::float8[])$$),
+    ('2-D x', $$SELECT ols_fit(1.0, ARRAY[[1.0, 2.0], [3.0, 4.0]])$$),
+    ('x lengths differ', $$SELECT ols_fit(y, x) FROM (VALUES (1.0::float8, ARRAY[1.0, 2.0]::float8[]), (2, ARRAY[1.0])) v(y, x)$$),
+    ('1001 columns', $$SELECT ols_fit(1.0, array_fill(1.0::float8, ARRAY[1001]))$$),
+    ('10000 columns', $$SELECT ols_fit(1.0, array_fill(1.0::float8, ARRAY[10000]))$$),
+    ('predict: x too short', $$SELECT ols_predict(ols_fit(y, ARRAY[1, x]), ARRAY[1.0]) FROM (VALUES (1.0::float8, 1.0::float8), (2, 2), (3, 4)) v(y, x)$$),
+    ('predict: NaN x', $$SELECT ols_predict(ols_fit(y, ARRAY[1, x]), ARRAY[1, 'NaN'::float8]) FROM (VALUES (1.0::float8, 1.0::float8), (2, 2), (3, 4)) v(y, x)$$)
+) m(c, q);
+-- NULLs: a row with NULL y, x, a NULL x element or weight is skipped; no usable rows give NULL.
+SELECT (ols_fit(y, ARRAY[1, x], w)).n AS rows_used
+FROM (VALUES (1.0::float8, 1.0::float8, 1.0::float8), (NULL, 2, 1), (3, NULL, 1), (4, 4, NULL), (2, 2, 1), (3, 3.5, 1)) v(y, x, w);
+SELECT ols_fit(y, ARRAY[1, x]) IS NULL AS no_rows FROM (VALUES (NULL::float8, 1.0::float8)) v(y, x);
+SELECT ols_predict(NULL::ols_model, ARRAY[1.0]) IS NULL AS null_model, ols_predict(m, NULL) IS NULL AS null_x
+FROM (SELECT ols_fit(y, ARRAY[1, x]) AS m FROM (VALUES (1.0::float8, 1.0::float8), (2, 2), (3, 4)) v(y, x)) s;

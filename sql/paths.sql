@@ -203,3 +203,56 @@ EXPLAIN (COSTS OFF) SELECT path_count('(?1)(?2)', ts, event = 'view', event = 'b
 SELECT path_count('(?1)(?2)', ts, event = 'view', event = 'buy') AS whole_table,
        md5(path_agg(ts, event)::text) AS whole_path FROM many;
 RESET ALL;
+
+SET search_path = paths_test, public;
+-- Bad input matrix (the cases not already above): each a clear error or
+-- the documented result.
+SELECT c AS "case", error_of(q) AS result FROM (VALUES
+    ('path_agg: infinite ts', $$SELECT path_agg(t, 'e') FROM unnest(ARRAY[timestamp 'infinity']) t$$),
+    ('path_agg: NULL keep', $$SELECT path_agg(t, 'e', false, NULL) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('path_agg: keep -2147483648', $$SELECT path_agg(t, 'e', false, -2147483648) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('path_match: NaN-like pattern', $$SELECT path_match('NaN', t, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('path_match: huge S', $$SELECT path_match('(?1)(?t<=99999999999999999999)', t, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('path_match: S at the int64 limit', $$SELECT path_match('(?1)(?t<=18446744073709551615)(?1)', t, true) FROM unnest(ARRAY[timestamptz '2026-01-01', '2026-01-02']) t$$),
+    ('path_next: infinite ts', $$SELECT path_next('forward', 'head', t, 'e', true) FROM unnest(ARRAY[timestamptz 'infinity']) t$$),
+    ('path_next: 2-D steps', $$SELECT path_next('forward', 'head', t, 'e', true, VARIADIC ARRAY[[true], [true]]) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('path_next: NULL base', $$SELECT path_next('forward', NULL, t, 'e', true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('path_from: NULL path', $$SELECT path_from(NULL, 'e') IS NULL$$),
+    ('path_edges: 2-D path', $$SELECT count(*) FROM path_edges(ARRAY[['a', 'b'], ['c', 'd']])$$)
+) m(c, q);
+
+-- work_mem: hash aggregation over many groups of path, funnel and session
+-- states spills to disk when the states outgrow work_mem, and gives the same
+-- answers as sorted aggregation.
+CREATE FUNCTION hashagg_spilled(query text) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE plan jsonb;
+BEGIN
+    EXECUTE 'EXPLAIN (ANALYZE, FORMAT JSON) ' || query INTO plan;
+    RETURN EXISTS (SELECT 1 FROM jsonb_path_query(plan, '$.**."HashAgg Batches"') b WHERE b::int > 1);
+END $$;
+CREATE TABLE spill AS
+SELECT u AS user_id, timestamptz '2026-01-01' + (u * 20 + i) * interval '1 minute' AS ts,
+       (ARRAY['view', 'search', 'cart', 'buy'])[1 + (u + i) % 4] AS event
+FROM generate_series(1, 5000) u, generate_series(1, 12) i;
+ANALYZE spill;
+CREATE TABLE spill_queries (q text);
+INSERT INTO spill_queries VALUES
+    ($$SELECT user_id, path_agg(ts, event) AS a, path_count('(?1).*(?2)', ts, event = 'view', event = 'buy') AS b,
+              path_next('forward', 'head', ts, event, true) AS c FROM spill GROUP BY user_id$$),
+    ($$SELECT user_id, funnel(ts, '1 hour', event = 'view', event = 'cart') AS a, sessionize(ts, '30 minutes') AS b
+       FROM spill GROUP BY user_id$$);
+SET work_mem = '64kB';
+SET enable_sort = off;
+SELECT hashagg_spilled(q) AS spilled FROM spill_queries;
+CREATE FUNCTION result_md5(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE h text;
+BEGIN
+    EXECUTE format('SELECT md5(string_agg(r::text, %L ORDER BY r::text)) FROM (%s) r', ';', query) INTO h;
+    RETURN h;
+END $$;
+CREATE TABLE hashed AS SELECT q, result_md5(q) AS h FROM spill_queries;
+RESET enable_sort;
+SET enable_hashagg = off;
+SELECT count(*) FILTER (WHERE h = result_md5(q)) AS same_as_sorted, count(*) AS queries FROM hashed;
+RESET enable_hashagg;
+RESET work_mem;

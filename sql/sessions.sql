@@ -102,3 +102,19 @@ SELECT round(((m).coef)[1]::numeric, 4) AS intercept, round(((m).coef)[2]::numer
        round((m).r2::numeric, 4) AS r2, (m).n
 FROM (SELECT ols_fit(((s).sessions - 1)::float8, ARRAY[1, extract(epoch FROM (s).first_duration) / 60]) AS m
       FROM (SELECT user_id, sessionize(ts, '30 minutes') AS s FROM gen GROUP BY user_id) per_user) fit;
+
+SET search_path = sessions_test, public;
+-- Bad input matrix: each case a clear error (SQLSTATE, offending value) or
+-- the documented result.
+SELECT c AS "case", error_of(q) AS result FROM (VALUES
+    ('zero gap', $$SELECT (sessionize(t, '0 seconds')).sessions FROM unnest(ARRAY[timestamptz '2026-01-01', '2026-01-01 00:00:01']) t$$),
+    ('NULL gap', $$SELECT sessionize(t, NULL) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('infinite ts, timestamp', $$SELECT sessionize(t, '1 minute') FROM unnest(ARRAY[timestamp 'infinity']) t$$),
+    ('interval literal out of range', $$SELECT sessionize(t, '1000000000 years') FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('zero max_length', $$SELECT session_id(t, '1 minute', '0 seconds') OVER (ORDER BY t) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('negative max_length', $$SELECT sessionize(t, '1 minute', '-1 second') FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('months in gap', $$SELECT (sessionize(t, '1 month')).sessions FROM unnest(ARRAY[timestamptz '2026-01-01', '2026-01-25']) t$$)
+) m(c, q);
+-- NULL ts rows are skipped (sessionize) or get NULL (session_id).
+SELECT (sessionize(t, '1 minute')).events AS events FROM unnest(ARRAY[timestamptz '2026-01-01', NULL]) t;
+SELECT t, session_id(t, '1 minute') OVER (ORDER BY t) FROM unnest(ARRAY[timestamptz '2026-01-01', NULL]) t;
