@@ -36,7 +36,7 @@ BUILD_DIR ?= build
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps unit unit-sanitize fuzz regress docs-test install-test figures demo test compare-clickhouse
+.PHONY: deps unit unit-sanitize fuzz regress docs-test install-test cancel-test figures demo test compare-clickhouse
 deps:
 	test/install-deps.sh
 
@@ -68,6 +68,10 @@ docs-test:
 install-test:
 	PG_CONFIG=$(PG_CONFIG) test/install.sh
 
+# pg_cancel_backend stops eventml's long loops within a second.
+cancel-test:
+	PG_CONFIG=$(PG_CONFIG) test/cancel.sh
+
 # The pictures in docs/figures/, from the demo data.
 figures: all install
 	PG_CONFIG=$(PG_CONFIG) docs/figures/make.sh
@@ -88,4 +92,5 @@ test: deps
 	$(MAKE) fuzz
 	$(MAKE) regress
 	$(MAKE) install-test
+	$(MAKE) cancel-test
 	$(MAKE) docs-test

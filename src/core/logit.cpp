@@ -311,10 +311,12 @@ void fit_rows(const double* rows, std::int64_t count, int k, const Options& opti
     std::vector<double> next_memory(Progress::bytes(k) / sizeof(double));
     std::vector<double> step_memory(Step::bytes(k) / sizeof(double));
     Progress progress = Progress::create(progress_memory.data(), options);
+    // A row costs O(k^2): poll about every 4 M operations, so a cancel is seen in milliseconds.
+    const std::int64_t poll_every = std::clamp<std::int64_t>((std::int64_t{1} << 22) / (std::int64_t{k} * k), 1, 65536);
     while (!progress.done()) {
         Step step = Step::create(step_memory.data(), k);
         for (std::int64_t i = 0; i < count; ++i) {
-            if ((i & 0xffff) == 0) stop.poll();
+            if (i % poll_every == 0) stop.poll();
             const double* row = rows + i * width;
             step.add_checked(row[0] != 0, row + 2, row[1], progress);  // checked when kept
         }

@@ -160,7 +160,12 @@ public:
         const std::size_t last_word = static_cast<std::size_t>(steps_) / 64;
         const std::uint64_t last_bit = std::uint64_t{1} << (steps_ % 64);
         for (std::int64_t i = from; i < n; ++i) {
-            if (((i - from) & 0xffff) == 0xffff) stop.poll();
+            // Poll about every 4 M word operations, counted across calls.
+            work_ += static_cast<std::int64_t>(words_);
+            if (work_ >= (std::int64_t{1} << 22)) {
+                work_ = 0;
+                stop.poll();
+            }
             accept = any_;
             for (std::uint32_t bits = events[i].bits; bits != 0; bits &= bits - 1) {
                 const std::uint64_t* mask = &condition_[static_cast<std::size_t>(__builtin_ctz(bits)) * words_];
@@ -185,6 +190,7 @@ private:
     int steps_ = 0;
     std::size_t words_ = 1;
     std::vector<std::uint64_t> loop_, any_, condition_;
+    mutable std::int64_t work_ = 0;
 };
 
 // ---- backtracking (patterns with time steps) ------------------------------------
