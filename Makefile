@@ -36,7 +36,7 @@ BUILD_DIR ?= build
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: deps unit unit-sanitize fuzz regress regress-valgrind docs-test install-test cancel-test figures demo test compare-clickhouse
+.PHONY: deps unit unit-sanitize fuzz regress regress-valgrind sqlsmith docs-test install-test cancel-test figures demo test compare-clickhouse
 deps:
 	test/install-deps.sh
 
@@ -74,6 +74,11 @@ VALGRIND_REGRESS = $(filter-out export security,$(REGRESS))
 regress-valgrind:
 	PG_CONFIG=$(PG_CONFIG) test/regress-valgrind.sh $(VALGRIND_REGRESS)
 
+# Random SQL (SQLsmith) against eventml and sample data: no server crash.
+SQLSMITH_QUERIES ?= 6000
+sqlsmith:
+	PG_CONFIG=$(PG_CONFIG) test/sqlsmith.sh $(SQLSMITH_QUERIES)
+
 # pg_cancel_backend stops eventml's long loops within a second.
 cancel-test:
 	PG_CONFIG=$(PG_CONFIG) test/cancel.sh
@@ -98,6 +103,7 @@ test: deps
 	$(MAKE) fuzz
 	$(MAKE) regress
 	$(MAKE) regress-valgrind
+	$(MAKE) sqlsmith
 	$(MAKE) install-test
 	$(MAKE) cancel-test
 	$(MAKE) docs-test

@@ -2,7 +2,7 @@
 # Installs the Debian packages eventml needs to build and test, when missing.
 set -euo pipefail
 packages=(postgresql-15 postgresql-server-dev-15 libeigen3-dev libboost-dev cmake g++ make
-          googletest libgtest-dev clang libclang-rt-14-dev python3 valgrind)
+          googletest libgtest-dev clang libclang-rt-14-dev python3 valgrind sqlsmith)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
