@@ -83,8 +83,8 @@ double alias_tolerance(double tolerance) { return std::min(1e-7, tolerance / 100
 }  // namespace
 
 void check_options(const Options& options) {
-    if (options.max_iter < 1 || options.max_iter > 10000)
-        fail(ErrorKind::InvalidValue, "max_iter must be between 1 and 10000, got %d", options.max_iter);
+    if (options.max_iter < 1 || options.max_iter > kMaxIterations)
+        fail(ErrorKind::InvalidValue, "max_iter must be between 1 and %d, got %d", kMaxIterations, options.max_iter);
     if (!(options.tolerance > 0 && options.tolerance < 1))
         fail(ErrorKind::InvalidValue, "tolerance must be between 0 and 1, got %s",
              value_text(options.tolerance).c_str());
@@ -109,7 +109,8 @@ Step Step::attach(void* memory, std::size_t size) {
     const auto* header = static_cast<const StepHeader*>(memory);
     if (header->magic != kStepMagic || header->version != kVersion)
         fail(ErrorKind::CorruptState, "not a logit step of version %d", kVersion);
-    if (header->k < 1 || header->k > ols::kMaxColumns || header->n < 0 || header->boundary < 0)
+    if (header->k < 1 || header->k > ols::kMaxColumns || header->n < 0 || header->boundary < 0 ||
+        header->n > ols::kMaxRows || header->boundary > header->n)
         fail(ErrorKind::CorruptState, "logit step has a bad header");
     auto* base = static_cast<unsigned char*>(memory);
     const ols::State wls = ols::State::attach(base + sizeof(StepHeader), size - sizeof(StepHeader));
@@ -138,6 +139,8 @@ void Step::add_checked(bool y, const double* x, double w, const Progress& at) {
     const double mu = link.mu, d = link.mu_eta;
     const double variance = mu * (1 - mu);
     auto& header = *reinterpret_cast<StepHeader*>(base_);
+    if (header.n == ols::kMaxRows)
+        fail(ErrorKind::LimitExceeded, "logit: more than %lld rows", static_cast<long long>(ols::kMaxRows));
     header.n += 1;
     header.sum_w += w;
     header.sum_wy += y ? w : 0;
@@ -154,6 +157,8 @@ void Step::merge(const Step& other) {
         fail(ErrorKind::ArrayShape, "cannot merge logit steps with %d and %d columns", k, other.columns());
     auto& a = *reinterpret_cast<StepHeader*>(base_);
     const auto& b = *reinterpret_cast<const StepHeader*>(other.base_);
+    if (b.n > ols::kMaxRows - a.n)
+        fail(ErrorKind::LimitExceeded, "logit: more than %lld rows", static_cast<long long>(ols::kMaxRows));
     a.n += b.n;
     a.boundary += b.boundary;
     a.sum_w += b.sum_w;
@@ -186,6 +191,7 @@ Progress Progress::attach(void* memory, std::size_t size) {
     if (header->magic != kProgressMagic || header->version != kVersion)
         fail(ErrorKind::CorruptState, "not a logit progress of version %d", kVersion);
     if (header->k > ols::kMaxColumns || header->status > kStopped || header->max_iter < 1 ||
+        header->max_iter > kMaxIterations || header->iteration < 0 || header->iteration > header->max_iter + 1 ||
         !(header->tolerance > 0 && header->tolerance < 1))
         fail(ErrorKind::CorruptState, "logit progress has a bad header");
     if (size != bytes(header->k)) fail(ErrorKind::CorruptState, "logit progress has an inconsistent size");

@@ -25,7 +25,8 @@ struct Options {
     int max_iter = 25;
     double tolerance = 1e-8;  // on |Δdeviance| / (|deviance| + 0.1), as glm.control
 };
-// Throws InvalidValue unless 1 <= max_iter <= 10000 and 0 < tolerance < 1.
+constexpr int kMaxIterations = 10000;
+// Throws InvalidValue unless 1 <= max_iter <= kMaxIterations and 0 < tolerance < 1.
 void check_options(const Options& options);
 
 // Fitted model; per-coefficient arrays are caller-owned, length k (cov k*k).

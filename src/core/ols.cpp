@@ -5,6 +5,14 @@
 #include <limits>
 #include <vector>
 
+// A failed Eigen assertion (reachable with a crafted state) must become an
+// error at the boundary, never abort the server process.
+#define eigen_assert(condition)                                                                     \
+    do {                                                                                            \
+        if (!(condition))                                                                           \
+            eventml::core::fail(eventml::core::ErrorKind::CorruptState,                             \
+                                "a numerical routine rejected the state (%s)", #condition);         \
+    } while (false)
 #include <Eigen/Dense>
 
 #include "distributions.hpp"
@@ -91,7 +99,7 @@ State State::attach(void* memory, std::size_t size) {
     const auto* header = static_cast<const Header*>(memory);
     if (header->magic != kMagic || header->version != kVersion)
         fail(ErrorKind::CorruptState, "not an ols state of version %d", kVersion);
-    if (header->k < 1 || header->k > kMaxColumns || size != bytes(header->k) || header->n < 0 ||
+    if (header->k < 1 || header->k > kMaxColumns || size != bytes(header->k) || header->n < 0 || header->n > kMaxRows ||
         header->buffered >= kBlockRows)
         fail(ErrorKind::CorruptState, "ols state for %d columns has an inconsistent size (%zu bytes)",
              static_cast<int>(header->k), size);
@@ -172,6 +180,7 @@ void State::add_checked(double y, const double* x, double w) {
         for (int j = 0; j < k; ++j)
             if (x[j] != layout.first_x[j]) layout.constant[j] = 0;
     }
+    if (h.n == kMaxRows) fail(ErrorKind::LimitExceeded, "ols_fit: more than %lld rows", static_cast<long long>(kMaxRows));
     h.n += 1;
     double row[kMaxColumns + 1];
     if (w == 1) {
@@ -200,6 +209,7 @@ void State::merge(const State& other) {
         for (int j = 0; j < k; ++j)
             to.constant[j] = to.constant[j] && from.constant[j] && to.first_x[j] == from.first_x[j];
     }
+    if (b.n > kMaxRows - a.n) fail(ErrorKind::LimitExceeded, "ols_fit: more than %lld rows", static_cast<long long>(kMaxRows));
     a.n += b.n;
     a.sum_log_w += b.sum_log_w;
 
@@ -306,6 +316,7 @@ Solution State::solve(double alias_tolerance, const StopCheck& stop) const {
 double State::condition_number() const {
     const int k = columns();
     Eigen::BDCSVD<Eigen::MatrixXd> svd(stacked_factor(base_, k).leftCols(k));
+    if (svd.info() != Eigen::Success) return std::numeric_limits<double>::quiet_NaN();  // Inf/NaN entries
     const auto& sv = svd.singularValues();
     return sv(0) / sv(k - 1);
 }

@@ -20,6 +20,8 @@ namespace eventml::core::ols {
 
 // Widest x accepted: the state holds (k+1)(k+2)/2 doubles and every row costs
 // O(k^2), so k = 1000 means a 4 MB state and ~0.5 M flops per row.
+// Rows a state may count (far beyond any table; keeps the counters from overflowing).
+constexpr std::int64_t kMaxRows = std::int64_t{1} << 60;
 constexpr int kMaxColumns = 1000;
 
 // Column-pivoting tolerance for aliased columns, as R's lm (dqrdc2): a column

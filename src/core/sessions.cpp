@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 namespace eventml::core::sessions {
 namespace {
@@ -9,11 +10,22 @@ namespace {
 constexpr std::uint32_t kTimesMagic = 0x53534553;  // "SESS"
 constexpr std::uint32_t kVersion = 1;
 
+// to - from for to >= from, saturated: PostgreSQL's finite timestamps span
+// more than int64 microseconds.
+std::int64_t span(std::int64_t from, std::int64_t to) {
+    std::int64_t d;
+    return __builtin_sub_overflow(to, from, &d) ? std::numeric_limits<std::int64_t>::max() : d;
+}
+
+std::int64_t plus_saturated(std::int64_t a, std::int64_t b) {
+    std::int64_t sum;
+    return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::int64_t>::max() : sum;
+}
+
 // True when event ts (at or after the previous event last) starts a new
 // session that began at start.
 bool starts_session(const Rule& rule, std::int64_t start, std::int64_t last, std::int64_t ts) {
-    // Differences of finite PostgreSQL timestamps cannot overflow int64.
-    return ts - last > rule.gap || (rule.max_length != kNoMaxLength && ts - start > rule.max_length);
+    return span(last, ts) > rule.gap || (rule.max_length != kNoMaxLength && span(start, ts) > rule.max_length);
 }
 
 }  // namespace
@@ -36,6 +48,7 @@ std::int64_t Numberer::next(std::int64_t ts) {
 }
 
 Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, const StopCheck& stop) {
+    if (count < 1) fail(ErrorKind::CorruptState, "sessionize state has no events");
     stop.poll();
     std::sort(times, times + count);
     stop.poll();
@@ -45,10 +58,10 @@ Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, con
     s.last_end = times[count - 1];
     std::int64_t start = times[0];
     auto close = [&](std::int64_t end) {
-        const std::int64_t duration = end - start;
+        const std::int64_t duration = span(start, end);
         if (s.sessions == 0) s.first_duration = duration;
         s.sessions += 1;
-        s.total_duration += duration;
+        s.total_duration = plus_saturated(s.total_duration, duration);
         s.max_duration = std::max(s.max_duration, duration);
     };
     for (std::int64_t i = 1; i < count; ++i) {
@@ -59,7 +72,7 @@ Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, con
     }
     close(times[count - 1]);
     // Rounded to the nearest microsecond (durations are non-negative).
-    s.mean_duration = (s.total_duration + s.sessions / 2) / s.sessions;
+    s.mean_duration = s.total_duration / s.sessions + (s.total_duration % s.sessions * 2 >= s.sessions ? 1 : 0);
     return s;
 }
 
@@ -77,7 +90,7 @@ const TimesHeader& check_times(const void* memory, std::size_t size) {
     const auto& header = *static_cast<const TimesHeader*>(memory);
     if (header.magic != kTimesMagic || header.version != kVersion)
         fail(ErrorKind::CorruptState, "not a sessionize state of version %u", kVersion);
-    if (header.gap < 0 || (header.max_length < 0 && header.max_length != kNoMaxLength) || header.count < 0 || static_cast<std::uint64_t>(header.count) != (size - sizeof(TimesHeader)) / sizeof(std::int64_t) ||
+    if (header.gap < 0 || (header.max_length < 0 && header.max_length != kNoMaxLength) || header.count < 1 || static_cast<std::uint64_t>(header.count) != (size - sizeof(TimesHeader)) / sizeof(std::int64_t) ||
         (size - sizeof(TimesHeader)) % sizeof(std::int64_t) != 0)
         fail(ErrorKind::CorruptState, "sessionize state has an inconsistent size (%zu bytes)", size);
     return header;
