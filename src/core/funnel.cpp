@@ -1,5 +1,7 @@
 #include "funnel.hpp"
 
+#include "saturating.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -12,12 +14,6 @@ namespace {
 constexpr std::uint32_t kEventsMagic = 0x4c4e5546;  // "FUNL"
 constexpr std::uint32_t kVersion = 1;
 constexpr unsigned kAllModes = kStrictDeduplication | kStrictOrder | kStrictIncrease | kStrictOnce | kAllowReentry;
-
-// first + window, saturating instead of overflowing (ClickHouse wraps).
-std::int64_t window_end(std::int64_t first, std::int64_t window) {
-    return first > std::numeric_limits<std::int64_t>::max() - window ? std::numeric_limits<std::int64_t>::max()
-                                                                      : first + window;
-}
 
 // A chain as ClickHouse keeps it per level, with the times of its steps.
 struct Partial {
@@ -63,7 +59,7 @@ Chain single_chains(const Event* events, std::int64_t count, int steps, std::int
             return best.chain;
         } else if (filled[idx - 1]) {
             const Partial& previous = slot[idx - 1];
-            bool fits = ts <= window_end(previous.first, window);
+            bool fits = ts <= saturating_add(previous.first, window);
             if (modes & kStrictIncrease) fits = fits && previous.last < ts;
             if (!fits) continue;
             Partial& next = slot[idx];
@@ -117,7 +113,7 @@ Chain all_chains(const Event* events, std::int64_t count, int steps, std::int64_
             std::vector<Partial>& previous = level[idx - 1];
             for (std::size_t j = 0; j < previous.size();) {
                 const Partial chain = previous[j];
-                bool fits = ts <= window_end(chain.first, window);
+                bool fits = ts <= saturating_add(chain.first, window);
                 if (!fits && previous.size() > 1) {  // nothing later fits either: prune
                     previous.erase(previous.begin() + static_cast<std::ptrdiff_t>(j));
                     continue;

@@ -1,5 +1,7 @@
 #include "paths.hpp"
 
+#include "saturating.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -200,14 +202,8 @@ private:
 // does not consume the event it tests, >, >= and == skip forward to an event
 // that passes, and running out of events ends the search.
 
-std::int64_t plus_saturated(std::int64_t time, std::int64_t micros) {
-    std::int64_t sum;
-    if (__builtin_add_overflow(time, micros, &sum)) return std::numeric_limits<std::int64_t>::max();
-    return sum;
-}
-
 bool time_holds(const Action& action, std::int64_t time, std::int64_t base_time) {
-    const std::int64_t limit = plus_saturated(base_time, action.micros);
+    const std::int64_t limit = saturating_add(base_time, action.micros);
     switch (action.step) {
         case Step::TimeLess: return time < limit;
         case Step::TimeLessEqual: return time <= limit;

@@ -1,5 +1,7 @@
 #include "sessions.hpp"
 
+#include "saturating.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -10,22 +12,10 @@ namespace {
 constexpr std::uint32_t kTimesMagic = 0x53534553;  // "SESS"
 constexpr std::uint32_t kVersion = 1;
 
-// to - from for to >= from, saturated: PostgreSQL's finite timestamps span
-// more than int64 microseconds.
-std::int64_t span(std::int64_t from, std::int64_t to) {
-    std::int64_t d;
-    return __builtin_sub_overflow(to, from, &d) ? std::numeric_limits<std::int64_t>::max() : d;
-}
-
-std::int64_t plus_saturated(std::int64_t a, std::int64_t b) {
-    std::int64_t sum;
-    return __builtin_add_overflow(a, b, &sum) ? std::numeric_limits<std::int64_t>::max() : sum;
-}
-
 // True when event ts (at or after the previous event last) starts a new
 // session that began at start.
 bool starts_session(const Rule& rule, std::int64_t start, std::int64_t last, std::int64_t ts) {
-    return span(last, ts) > rule.gap || (rule.max_length != kNoMaxLength && span(start, ts) > rule.max_length);
+    return saturating_span(last, ts) > rule.gap || (rule.max_length != kNoMaxLength && saturating_span(start, ts) > rule.max_length);
 }
 
 }  // namespace
@@ -58,10 +48,10 @@ Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, con
     s.last_end = times[count - 1];
     std::int64_t start = times[0];
     auto close = [&](std::int64_t end) {
-        const std::int64_t duration = span(start, end);
+        const std::int64_t duration = saturating_span(start, end);
         if (s.sessions == 0) s.first_duration = duration;
         s.sessions += 1;
-        s.total_duration = plus_saturated(s.total_duration, duration);
+        s.total_duration = saturating_add(s.total_duration, duration);
         s.max_duration = std::max(s.max_duration, duration);
     };
     for (std::int64_t i = 1; i < count; ++i) {
