@@ -51,9 +51,10 @@ unit-sanitize:
 	cmake --build $(BUILD_DIR)-sanitize -j2
 	cd $(BUILD_DIR)-sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure
 
-# libFuzzer targets (test/fuzz), FUZZ_SECONDS each.
+# libFuzzer targets (test/fuzz), FUZZ_SECONDS each; model_input runs against
+# a throwaway server with the installed extension.
 fuzz:
-	test/fuzz/run.sh $(BUILD_DIR) $(FUZZ_SECONDS)
+	PG_CONFIG=$(PG_CONFIG) test/fuzz/run.sh $(BUILD_DIR) $(FUZZ_SECONDS)
 
 # pg_regress against a throwaway cluster, serial and with forced parallel plans.
 regress:
@@ -68,11 +69,9 @@ docs-test:
 install-test:
 	PG_CONFIG=$(PG_CONFIG) test/install.sh
 
-# The families' tests once more, the server under Valgrind; errors in eventml fail it.
-# (export and security exercise SQL-language code and take minutes under Valgrind.)
-VALGRIND_REGRESS = $(filter-out export security,$(REGRESS))
+# The whole suite once more, the server under Valgrind; errors in eventml fail it.
 regress-valgrind:
-	PG_CONFIG=$(PG_CONFIG) test/regress-valgrind.sh $(VALGRIND_REGRESS)
+	PG_CONFIG=$(PG_CONFIG) test/regress-valgrind.sh $(REGRESS)
 
 # Random SQL (SQLsmith) against eventml and sample data: no server crash.
 SQLSMITH_QUERIES ?= 6000

@@ -37,6 +37,31 @@ SELECT error_of($$SELECT model_python(linear, ARRAY[NULL, 'x1', 'x2'], NULL) FRO
 SELECT error_of($$SELECT model_sql(NULL::ols_model, ARRAY['x1'])$$);
 SELECT error_of($$SELECT model_sql(linear, NULL) FROM m$$);
 
+-- Any model, in any session (found by test/fuzz/model_input_fuzzer.cpp):
+-- every coefficient exactly, even with extra_float_digits = 0; NaN and
+-- ±Infinity as float8 literals, not bare words; coefficients paired with
+-- names by position whatever the array's lower bound, as predict pairs them
+-- with x.
+CREATE TABLE odd (m ols_model);
+INSERT INTO odd (m.coef) VALUES ('[0:2]={0.1234567890123456789,-2.718281828459045,3.141592653589793e-10}'), ('{NaN,Infinity,-Infinity}');
+SET extra_float_digits = 0;
+SELECT model_sql(m, ARRAY[NULL, 'x', 'y']) AS sql, model_python(m, ARRAY['a', 'x', 'y']) AS python FROM odd;
+SELECT model_sql(m, ARRAY[NULL, 'x', 'y']) AS finite_sql FROM odd WHERE (m).coef[0] > 0 \gset
+SELECT :finite_sql AS exported, ols_predict(m, ARRAY[1, x, y]) AS predicted,
+       :finite_sql = ols_predict(m, ARRAY[1, x, y]) AS exactly_equal
+FROM odd, (VALUES (3::float8, 7::float8)) v(x, y) WHERE (m).coef[0] > 0;
+SELECT model_sql(m, ARRAY[NULL, 'x', 'y']) AS nonfinite_sql FROM odd WHERE (m).coef[1] = 'NaN' \gset
+SELECT :nonfinite_sql AS exported, ols_predict(m, ARRAY[1, x, y]) AS predicted
+FROM odd, (VALUES (1::float8, 0::float8)) v(x, y) WHERE (m).coef[1] = 'NaN';
+RESET extra_float_digits;
+-- A multi-dimensional coef is an error in every consumer (a model can come
+-- from any text or jsonb).
+INSERT INTO odd (m.coef, m.std_err, m.t_stat, m.p_value, m.df_resid)
+VALUES ('{{1,2},{3,4}}', '{1,1,1,1}', '{1,1,1,1}', '{1,1,1,1}', 5);
+SELECT error_of($$SELECT model_sql(m, ARRAY[NULL, 'x', 'y', 'z']) FROM odd WHERE array_ndims((m).coef) = 2$$);
+SELECT error_of($$SELECT ols_predict(m, ARRAY[1, 2, 3, 4]) FROM odd WHERE array_ndims((m).coef) = 2$$);
+SELECT error_of($$SELECT * FROM summary((SELECT m FROM odd WHERE array_ndims((m).coef) = 2))$$);
+
 -- eventml_demo_events: deterministic for a seed, different across seeds.
 SELECT count(*) AS events, count(DISTINCT user_id) AS users,
        md5(string_agg(user_id || event || ts, ',' ORDER BY user_id, ts, event)) =

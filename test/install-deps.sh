@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages eventml needs to build and test, when missing.
 set -euo pipefail
-packages=(postgresql-15 postgresql-server-dev-15 libeigen3-dev libboost-dev cmake g++ make
+packages=(postgresql-15 postgresql-server-dev-15 libpq-dev libeigen3-dev libboost-dev cmake g++ make
           googletest libgtest-dev clang libclang-rt-14-dev python3 valgrind sqlsmith)
 missing=()
 for p in "${packages[@]}"; do

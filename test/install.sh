@@ -2,9 +2,10 @@
 # Installing, upgrading and dumping, on a throwaway cluster:
 # 0. a non-superuser installs the extension (it is trusted) into a schema of their own, and
 #    uses it;
-# 1. install version 0.1.0, store models in a table, ALTER EXTENSION eventml UPDATE, and check
-#    that the updated extension has exactly the objects of a fresh install of the default
-#    version, and that the stored models still score;
+# 1. for every earlier version: install it, store models in a table, ALTER EXTENSION eventml
+#    UPDATE, and check that the updated extension has exactly the objects and function
+#    definitions of a fresh install of the default version, and that the stored models still
+#    score;
 # 2. pg_dump that database and restore it into a new one: the models come back equal and
 #    score the same.
 set -euo pipefail
@@ -22,9 +23,14 @@ failed=0
 check() {  # check NAME EXPECTED ACTUAL
     if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; failed=1; fi
 }
-# The extension's objects, described, one per line.
+# The extension's objects, described, one per line; a function's line ends with the md5 of its
+# definition, so an upgrade script must also bring changed functions up to date.
 objects() {
-    psql -d "$1" -At -c "SELECT pg_describe_object(classid, objid, objsubid) FROM pg_depend
+    psql -d "$1" -At -c "SELECT pg_describe_object(classid, objid, objsubid) ||
+                                CASE WHEN classid = 'pg_proc'::regclass
+                                          AND (SELECT prokind FROM pg_proc WHERE oid = objid) <> 'a'
+                                     THEN ' ' || md5(pg_get_functiondef(objid)) ELSE '' END
+                         FROM pg_depend
                          WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
                            AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'eventml') ORDER BY 1"
 }
@@ -43,10 +49,19 @@ check "... and uses it there" "true|2|{b,c}|2" \
                (SELECT count(*) FROM \"Event Tools\".summary(\"Event Tools\".ols_fit(y, ARRAY[1, x])))
         FROM (VALUES (timestamptz '2026-01-01', 'a', 1.0, 2.0), ('2026-01-02', 'b', 2.0, 3.5)) v(ts, e, x, y)")"
 
-psql -d postgres -c "CREATE DATABASE upgraded" -c "CREATE DATABASE fresh" -c "CREATE DATABASE restored"
+# Every version before the default one, from the install and upgrade scripts' names.
+previous=$(ls eventml--*.sql | sed 's/^eventml--//; s/\.sql$//' | tr -- '-' '\n' | grep -v '^$' | sort -uV | grep -vx "$default")
+psql -d postgres -c "CREATE DATABASE fresh" -c "CREATE DATABASE restored"
 psql -d fresh -c "CREATE EXTENSION eventml"
-psql -d upgraded <<'SQL'
-CREATE EXTENSION eventml VERSION '0.1.0';
+objects fresh >"$work/fresh.txt"
+score_check='SELECT count(*) FILTER (WHERE s.linear IS DISTINCT FROM ols_predict(m.linear, ARRAY[1, d.x1, d.x2])
+                                   OR s.logistic IS DISTINCT FROM logit_predict(m.logistic, ARRAY[1, d.x1, d.x2]))
+             FROM scores s JOIN d USING (i), models m'
+for version in $previous; do
+    db=upgraded_${version//./_}
+    psql -d postgres -c "CREATE DATABASE $db"
+    psql -d "$db" -c "CREATE EXTENSION eventml VERSION '$version'"
+    psql -d "$db" -f - <<'SQL'
 CREATE TABLE d AS
 SELECT i, (i % 7)::float8 AS x1, ((i * 13) % 11)::float8 / 3 AS x2, ((i * 31) % 17) > 8 AS y
 FROM generate_series(1, 500) i;
@@ -56,31 +71,34 @@ CREATE TABLE scores AS
 SELECT i, ols_predict(linear, ARRAY[1, x1, x2]) AS linear, logit_predict(logistic, ARRAY[1, x1, x2]) AS logistic
 FROM d, models;
 SQL
-check "installed 0.1.0" "0.1.0" "$(psql -d upgraded -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
-psql -d upgraded -c "ALTER EXTENSION eventml UPDATE"
-check "ALTER EXTENSION eventml UPDATE reaches $default" "$default" \
-    "$(psql -d upgraded -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
-objects upgraded >"$work/upgraded.txt"
-objects fresh >"$work/fresh.txt"
-if diff "$work/fresh.txt" "$work/upgraded.txt" >"$work/objects.diff"; then
-    echo "ok   the updated extension has the $(wc -l <"$work/fresh.txt") objects of a fresh install"
-else
-    echo "FAIL the updated extension differs from a fresh install:"; cat "$work/objects.diff"; failed=1
-fi
-score_check='SELECT count(*) FILTER (WHERE s.linear IS DISTINCT FROM ols_predict(m.linear, ARRAY[1, d.x1, d.x2])
-                                   OR s.logistic IS DISTINCT FROM logit_predict(m.logistic, ARRAY[1, d.x1, d.x2]))
-             FROM scores s JOIN d USING (i), models m'
-check "models stored under 0.1.0 score the same after the update" "0" "$(psql -d upgraded -At -c "$score_check")"
-check "the update's new functions work" "t" \
-    "$(psql -d upgraded -At -c "SELECT path_match('(?1)(?2)', ts, e = 'a', e = 'b')
-                                FROM (VALUES (timestamptz '2026-01-01', 'a'), ('2026-01-02', 'b')) v(ts, e)")"
+    check "installed $version" "$version" "$(psql -d "$db" -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
+    psql -d "$db" -c "ALTER EXTENSION eventml UPDATE"
+    check "ALTER EXTENSION eventml UPDATE from $version reaches $default" "$default" \
+        "$(psql -d "$db" -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
+    objects "$db" >"$work/$db.txt"
+    if diff "$work/fresh.txt" "$work/$db.txt" >"$work/objects.diff"; then
+        echo "ok   updated from $version, the extension has the $(wc -l <"$work/fresh.txt") objects (and function definitions) of a fresh install"
+    else
+        echo "FAIL updated from $version, the extension differs from a fresh install:"; cat "$work/objects.diff"; failed=1
+    fi
+    check "models stored under $version score the same after the update" "0" "$(psql -d "$db" -At -c "$score_check")"
+    # The newest functions: paths (0.2.0) and exact model export (0.3.0).
+    check "the updated extension's newest functions work" "true|true" \
+        "$(psql -d "$db" -At -c "SET extra_float_digits = 0" -c "
+            SELECT path_match('(?1)(?2)', ts, e = 'a', e = 'b') || '|' ||
+                   (SELECT model_sql(('{0.1234567890123456789}', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                                      NULL, NULL, NULL, NULL, NULL, NULL)::ols_model, ARRAY[NULL])
+                    = '0.12345678901234568')
+            FROM (VALUES (timestamptz '2026-01-01', 'a'), ('2026-01-02', 'b')) v(ts, e)")"
+done
+upgraded=$db
 
-"$bin/pg_dump" -Fc -d upgraded -f "$work/upgraded.dump"
+"$bin/pg_dump" -Fc -d "$upgraded" -f "$work/upgraded.dump"
 "$bin/pg_restore" -d restored "$work/upgraded.dump"
 check "restored extension version" "$default" \
     "$(psql -d restored -At -c "SELECT extversion FROM pg_extension WHERE extname = 'eventml'")"
 check "restored models score the same" "0" "$(psql -d restored -At -c "$score_check")"
-psql -d upgraded -At -c "SELECT linear::text, logistic::text FROM models" >"$work/before.txt"
+psql -d "$upgraded" -At -c "SELECT linear::text, logistic::text FROM models" >"$work/before.txt"
 psql -d restored -At -c "SELECT linear::text, logistic::text FROM models" >"$work/after.txt"
 if cmp -s "$work/before.txt" "$work/after.txt"; then
     echo "ok   restored models are equal, field by field, to the dumped ones"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The pg_regress suite once (serial) against a server running under Valgrind memcheck, every
-# backend traced. PostgreSQL is not built for Valgrind, so it reports things of its own
+# The pg_regress suite once against a server running under Valgrind memcheck, every backend
+# traced: the first test (setup) alone, then the others side by side (each works in its own
+# schema), which halves the wall time on two cores. PostgreSQL is not built for Valgrind, so it reports things of its own
 # (uninitialised padding written to disk, ...); the run fails on any error whose stack passes
 # through eventml.so, and prints them. (AddressSanitizer cannot be preloaded into Debian's
 # postgres: it deadlocks in bindtextdomain at start-up.) Usage: test/regress-valgrind.sh TEST...
@@ -26,8 +27,9 @@ for _ in $(seq 1 120); do "$bindir/pg_isready" -q -h "$dir" -p 5432 && break; sl
 export PGHOST=$dir PGPORT=5432 PGUSER=postgres
 mkdir -p results/valgrind
 status=0
+{ echo "test: $1"; shift; [ $# -eq 0 ] || echo "test: $*"; } >"$dir/schedule"
 "$($pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" --inputdir=. --outputdir=results/valgrind \
-    --bindir="$bindir" --dbname=eventml_regress --load-extension=eventml "$@" ||
+    --bindir="$bindir" --dbname=eventml_regress --load-extension=eventml --schedule="$dir/schedule" ||
     { head -100 results/valgrind/regression.diffs 2>/dev/null; status=1; }
 as_server_user "$bindir/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 # Valgrind error blocks start with "==PID== <message>" after a blank "==PID== " line.

@@ -348,5 +348,5 @@ EVENTML_FUNCTION(logit_summary) {
     const double level = eventml::pg::summary_level(fcinfo);
     double critical = 0;
     guarded("summary", [&] { critical = core::normal_quantile(0.5 + level / 2); });
-    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kZStat, kPValue}, critical);
+    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kZStat, kPValue, "z_stat"}, critical);
 }

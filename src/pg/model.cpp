@@ -21,12 +21,18 @@ struct ModelArray {
     int length = 0;
 };
 
-// Reads field attno of a model composite; false when the field is NULL.
-bool model_array(HeapTupleHeader model, int attno, ModelArray& out) {
+// Reads field attno (called name) of a model composite; false when the field
+// is NULL. A model arrives from any text or jsonb, so a multi-dimensional
+// field is an ERROR rather than read flattened.
+bool model_array(HeapTupleHeader model, int attno, const char* name, const char* function, ModelArray& out) {
     bool isnull;
     const Datum field = GetAttributeByNum(model, attno, &isnull);
     if (isnull) return false;
-    deconstruct_array(DatumGetArrayTypeP(field), FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
+    ArrayType* array = DatumGetArrayTypeP(field);
+    char noun[64];
+    std::snprintf(noun, sizeof noun, "the model's %s", name);
+    require_flat(array, function, noun);
+    deconstruct_array(array, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE,
                       &out.values, &out.nulls, &out.length);
     return true;
 }
@@ -36,7 +42,7 @@ bool model_array(HeapTupleHeader model, int attno, ModelArray& out) {
 bool linear_predictor(HeapTupleHeader model, int coef_attno, ArrayType* x_array, const char* function,
                       double* result) {
     ModelArray coef;
-    if (!model_array(model, coef_attno, coef)) return false;
+    if (!model_array(model, coef_attno, "coef", function, coef)) return false;
     const Float8Array x = read_float8_array(x_array, function, "x");
     if (x.values == nullptr) return false;
     if (x.length != coef.length)
@@ -61,8 +67,10 @@ double summary_level(FunctionCallInfo fcinfo) {
 Datum summary_rows(FunctionCallInfo fcinfo, const SummaryFields& fields, double critical) {
     HeapTupleHeader model = PG_GETARG_HEAPTUPLEHEADER(0);
     ModelArray coef, std_err, statistic, p_value;
-    if (!model_array(model, fields.coef, coef) || !model_array(model, fields.std_err, std_err) ||
-        !model_array(model, fields.statistic, statistic) || !model_array(model, fields.p_value, p_value))
+    if (!model_array(model, fields.coef, "coef", "summary", coef) ||
+        !model_array(model, fields.std_err, "std_err", "summary", std_err) ||
+        !model_array(model, fields.statistic, fields.statistic_name, "summary", statistic) ||
+        !model_array(model, fields.p_value, "p_value", "summary", p_value))
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("summary: the model has NULL fields")));
     if (std_err.length != coef.length || statistic.length != coef.length || p_value.length != coef.length)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

@@ -14,6 +14,7 @@ namespace eventml::pg {
 // Where a model composite keeps the columns summary() shows (attribute numbers).
 struct SummaryFields {
     int coef, std_err, statistic, p_value;
+    const char* statistic_name;  // t_stat or z_stat
 };
 
 // coef · x for the model's coef field (attribute coef_attno); aliased (NULL)

@@ -130,5 +130,5 @@ EVENTML_FUNCTION(ols_summary) {
     guarded("summary", [&] {
         critical = core::student_t_quantile(0.5 + level / 2, static_cast<double>(DatumGetInt64(df)));
     });
-    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kTStat, kPValue}, critical);
+    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kTStat, kPValue, "t_stat"}, critical);
 }

@@ -24,10 +24,7 @@ bool aligned(const void* pointer) { return reinterpret_cast<std::uintptr_t>(poin
 Float8Array read_float8_array(ArrayType* array, const char* function, const char* argument) {
     if (ARR_NDIM(array) == 0)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR), errmsg("%s: %s is empty", function, argument)));
-    if (ARR_NDIM(array) != 1)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("%s: %s must be a one-dimensional array, got %d dimensions", function,
-                               argument, ARR_NDIM(array))));
+    require_flat(array, function, argument);
     Float8Array result;
     result.length = ARR_DIMS(array)[0];
     result.values = ARR_HASNULL(array) && array_contains_nulls(array)
@@ -36,11 +33,15 @@ Float8Array read_float8_array(ArrayType* array, const char* function, const char
     return result;
 }
 
-int read_flags(ArrayType* array, bool* holds, int min, int max, const char* function, const char* noun) {
+void require_flat(ArrayType* array, const char* function, const char* noun) {
     if (ARR_NDIM(array) > 1)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
                         errmsg("%s: %s must be a one-dimensional array, got %d dimensions", function, noun,
                                ARR_NDIM(array))));
+}
+
+int read_flags(ArrayType* array, bool* holds, int min, int max, const char* function, const char* noun) {
+    require_flat(array, function, noun);
     const int n = ARR_NDIM(array) == 0 ? 0 : ARR_DIMS(array)[0];
     if (n < min || n > max)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),

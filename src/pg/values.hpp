@@ -20,6 +20,9 @@ struct Float8Array {
 };
 Float8Array read_float8_array(ArrayType* array, const char* function, const char* argument);
 
+// An ERROR naming function and noun when array has more than one dimension.
+void require_flat(ArrayType* array, const char* function, const char* noun);
+
 // A boolean[] of step or condition flags into holds[0..n-1], NULL elements
 // counting as false; returns n. An ERROR naming function unless the array is
 // one-dimensional (or empty) with min..max elements, each a `noun`.
