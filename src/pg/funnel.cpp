@@ -19,32 +19,21 @@ using eventml::pg::guarded;
 namespace {
 
 // funnel's transition state: the entity's events (only rows where a step
-// holds, and strict_order's placeholders), one growing block in the
-// aggregate memory context.
+// holds, and strict_order's placeholders), in the aggregate memory context.
 struct KeptEvents {
     int64 window;
     unsigned modes;
     int steps;
     int64 rows;  // input rows seen: the next row id
-    int64 count;
-    int64 capacity;
-    funnel::Event* events;
+    eventml::pg::GrowingBlock<funnel::Event> events;
 };
 
-KeptEvents* new_kept_events(int64 window, unsigned modes, int steps, int64 capacity) {
-    auto* state = static_cast<KeptEvents*>(palloc(sizeof(KeptEvents)));
-    *state = KeptEvents{window, modes, steps, 0, 0, capacity, nullptr};
-    state->events = static_cast<funnel::Event*>(
-        MemoryContextAllocHuge(CurrentMemoryContext, sizeof(funnel::Event) * capacity));
+// A new state in context (the aggregate's); its events grow there.
+KeptEvents* new_kept_events(MemoryContext context, int64 window, unsigned modes, int steps, int64 capacity) {
+    auto* state = static_cast<KeptEvents*>(MemoryContextAlloc(context, sizeof(KeptEvents)));
+    *state = KeptEvents{window, modes, steps, 0, {}};
+    state->events.start(context, capacity);
     return state;
-}
-
-void append_events(KeptEvents* state, const funnel::Event* events, int64 count) {
-    state->events = static_cast<funnel::Event*>(eventml::pg::grow_block(
-        state->events, &state->capacity, state->count + count, sizeof(funnel::Event),
-        std::numeric_limits<int64>::max()));
-    std::memcpy(state->events + state->count, events, sizeof(funnel::Event) * count);
-    state->count += count;
 }
 
 KeptEvents* state_arg(FunctionCallInfo fcinfo, int argno) {
@@ -79,9 +68,7 @@ EVENTML_FUNCTION(funnel_trans) {
             char* mode_text = text_to_cstring(PG_GETARG_TEXT_PP(3));
             guarded("funnel", [&] { modes = funnel::parse_modes(mode_text); });
         }
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        state = new_kept_events(window, modes, steps, 8);
-        MemoryContextSwitchTo(old);
+        state = new_kept_events(aggregate_context, window, modes, steps, 8);
     }
     if (steps != state->steps)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -95,11 +82,7 @@ EVENTML_FUNCTION(funnel_trans) {
         if (holds[i]) events[count++] = funnel::Event{time, i + 1, row};
     if (count == 0 && (state->modes & funnel::kStrictOrder)) events[count++] = funnel::Event{time, 0, row};
     state->rows += 1;
-    if (count > 0) {
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        append_events(state, events, count);
-        MemoryContextSwitchTo(old);
-    }
+    if (count > 0) state->events.append(events, count);
     PG_RETURN_POINTER(state);
 }
 
@@ -113,29 +96,28 @@ EVENTML_FUNCTION(funnel_combine) {
         if (into == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(into);
     }
-    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-    if (into == nullptr) into = new_kept_events(from->window, from->modes, from->steps, std::max<int64>(from->count, 8));
+    if (into == nullptr)
+        into = new_kept_events(aggregate_context, from->window, from->modes, from->steps, from->events.count);
     if (into->window != from->window || into->modes != from->modes || into->steps != from->steps)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("funnel: window, mode and steps must be the same for all rows of a group")));
     if (into->rows + from->rows > std::numeric_limits<int32>::max())
         ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("funnel: more than 2^31 rows in one group")));
-    const int64 first_new = into->count;
-    append_events(into, from->events, from->count);
-    for (int64 i = first_new; i < into->count; ++i) into->events[i].row += static_cast<int32>(into->rows);
+    const int64 first_new = into->events.count;
+    into->events.append(from->events.items, from->events.count);
+    for (int64 i = first_new; i < into->events.count; ++i) into->events.items[i].row += static_cast<int32>(into->rows);
     into->rows += from->rows;
-    MemoryContextSwitchTo(old);
     PG_RETURN_POINTER(into);
 }
 
 EVENTML_FUNCTION(funnel_serialize) {
     const KeptEvents* state = reinterpret_cast<KeptEvents*>(PG_GETARG_POINTER(0));
-    const std::size_t events_bytes = sizeof(funnel::Event) * state->count;
+    const std::size_t events_bytes = sizeof(funnel::Event) * state->events.count;
     bytea* out = eventml::pg::new_flat_state(sizeof(funnel::EventsHeader) + events_bytes, CurrentMemoryContext);
     char* body = static_cast<char*>(eventml::pg::flat_state_body(out));
     funnel::write_events_header(*reinterpret_cast<funnel::EventsHeader*>(body), state->window, state->modes,
-                                state->steps, state->count, state->rows);
-    std::memcpy(body + sizeof(funnel::EventsHeader), state->events, events_bytes);
+                                state->steps, state->events.count, state->rows);
+    std::memcpy(body + sizeof(funnel::EventsHeader), state->events.items, events_bytes);
     PG_RETURN_BYTEA_P(out);
 }
 
@@ -144,8 +126,9 @@ EVENTML_FUNCTION(funnel_deserialize) {
     const char* body = static_cast<const char*>(eventml::pg::flat_state_body(blob));
     const funnel::EventsHeader* header = nullptr;
     guarded("funnel", [&] { header = &funnel::check_events(body, eventml::pg::flat_state_body_size(blob)); });
-    KeptEvents* state = new_kept_events(header->window, header->modes, header->steps, std::max<int64>(header->count, 1));
-    append_events(state, reinterpret_cast<const funnel::Event*>(body + sizeof(funnel::EventsHeader)), header->count);
+    KeptEvents* state =
+        new_kept_events(CurrentMemoryContext, header->window, header->modes, header->steps, header->count);
+    state->events.append(reinterpret_cast<const funnel::Event*>(body + sizeof(funnel::EventsHeader)), header->count);
     state->rows = header->rows;
     PG_RETURN_POINTER(state);
 }
@@ -155,7 +138,7 @@ namespace {
 funnel::Chain deepest(KeptEvents* state) {
     funnel::Chain chain;
     guarded("funnel", [&] {
-        chain = funnel::deepest_chain(state->events, state->count, state->steps, state->window, state->modes,
+        chain = funnel::deepest_chain(state->events.items, state->events.count, state->steps, state->window, state->modes,
                                       eventml::pg::interrupt_check());
     });
     return chain;

@@ -45,14 +45,15 @@ struct KeptRows {
     double* rows;
 };
 
-KeptRows* new_kept_rows(int k, const logit::Options& options, int64 capacity) {
-    auto* state = static_cast<KeptRows*>(palloc(sizeof(KeptRows)));
+// A new state in context (the aggregate's); its rows grow there.
+KeptRows* new_kept_rows(MemoryContext context, int k, const logit::Options& options, int64 capacity) {
+    auto* state = static_cast<KeptRows*>(MemoryContextAlloc(context, sizeof(KeptRows)));
     state->k = k;
     state->options = options;
     state->count = 0;
     state->capacity = capacity;
     state->rows = static_cast<double*>(
-        MemoryContextAllocHuge(CurrentMemoryContext, sizeof(double) * logit::row_width(k) * capacity));
+        MemoryContextAllocHuge(context, sizeof(double) * logit::row_width(k) * capacity));
     return state;
 }
 
@@ -172,9 +173,7 @@ EVENTML_FUNCTION(logit_fit_trans) {
     if (state == nullptr) {
         const logit::Options options = read_options(fcinfo);
         guarded("logit_fit", [&] { (void)core::ols::State::bytes(x.length); });  // checks the column limit
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        state = new_kept_rows(x.length, options, 16);
-        MemoryContextSwitchTo(old);
+        state = new_kept_rows(aggregate_context, x.length, options, 16);
     }
     if (x.length != state->k)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -199,11 +198,8 @@ EVENTML_FUNCTION(logit_fit_combine) {
         if (into == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(into);
     }
-    if (into == nullptr) {
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        into = new_kept_rows(from->k, from->options, std::max<int64>(from->count, 16));
-        MemoryContextSwitchTo(old);
-    }
+    if (into == nullptr)
+        into = new_kept_rows(aggregate_context, from->k, from->options, std::max<int64>(from->count, 16));
     if (into->k != from->k)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
                         errmsg("logit_fit: cannot combine rows of %d and %d columns", into->k, from->k)));
@@ -231,8 +227,8 @@ EVENTML_FUNCTION(logit_fit_deserialize) {
     const char* body = static_cast<const char*>(eventml::pg::flat_state_body(blob));
     const logit::RowsHeader* header = nullptr;
     guarded("logit_fit", [&] { header = &logit::check_rows(body, eventml::pg::flat_state_body_size(blob)); });
-    KeptRows* state =
-        new_kept_rows(header->k, logit::Options{header->max_iter, header->tolerance}, std::max<int64>(header->count, 1));
+    KeptRows* state = new_kept_rows(CurrentMemoryContext, header->k, logit::Options{header->max_iter, header->tolerance},
+                                    std::max<int64>(header->count, 1));
     std::memcpy(state->rows, body + sizeof(logit::RowsHeader),
                 sizeof(double) * logit::row_width(header->k) * header->count);
     state->count = header->count;

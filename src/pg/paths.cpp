@@ -27,42 +27,31 @@ namespace {
 // memory context. Its serialized form is paths::check_state's layout.
 struct PathState {
     paths::StateHeader header;  // count and name_bytes kept current
-    int64 capacity;
-    paths::Event* events;
-    int64 name_capacity;
-    char* names;
+    eventml::pg::GrowingBlock<paths::Event> events;
+    eventml::pg::GrowingBlock<char> names;
     char* pattern;
 };
 
-PathState* new_state(const paths::StateHeader& header, const char* pattern, int64 capacity, int64 name_capacity) {
-    auto* state = static_cast<PathState*>(palloc(sizeof(PathState)));
+// A new state in context (the aggregate's); its blocks grow there.
+PathState* new_state(MemoryContext context, const paths::StateHeader& header, const char* pattern, int64 capacity,
+                     int64 name_capacity) {
+    auto* state = static_cast<PathState*>(MemoryContextAlloc(context, sizeof(PathState)));
     state->header = header;
     state->header.count = 0;
     state->header.name_bytes = 0;
-    state->capacity = std::max<int64>(capacity, 8);
-    state->events = static_cast<paths::Event*>(
-        MemoryContextAllocHuge(CurrentMemoryContext, sizeof(paths::Event) * state->capacity));
-    state->name_capacity = std::max<int64>(name_capacity, 64);
-    state->names = static_cast<char*>(MemoryContextAllocHuge(CurrentMemoryContext, state->name_capacity));
-    state->pattern = static_cast<char*>(palloc(header.pattern_bytes + 1));
+    state->events.start(context, capacity);
+    state->names.start(context, std::max<int64>(name_capacity, 64));
+    state->pattern = static_cast<char*>(MemoryContextAlloc(context, header.pattern_bytes + 1));
     std::memcpy(state->pattern, pattern, header.pattern_bytes);
     return state;
 }
 
-// Appends events and their names; call in the aggregate memory context.
+// Appends events and their names.
 void append(PathState* state, const paths::Event* events, int64 count, const char* names, int64 name_bytes) {
-    state->events = static_cast<paths::Event*>(eventml::pg::grow_block(
-        state->events, &state->capacity, state->header.count + count, sizeof(paths::Event),
-        std::numeric_limits<int64>::max()));
-    std::memcpy(state->events + state->header.count, events, sizeof(paths::Event) * count);
-    state->header.count += count;
-    if (name_bytes > 0) {
-        state->names = static_cast<char*>(eventml::pg::grow_block(state->names, &state->name_capacity,
-                                                                   state->header.name_bytes + name_bytes, 1,
-                                                                   std::numeric_limits<int64>::max()));
-        std::memcpy(state->names + state->header.name_bytes, names, name_bytes);
-        state->header.name_bytes += name_bytes;
-    }
+    state->events.append(events, count);
+    state->names.append(names, name_bytes);
+    state->header.count = state->events.count;
+    state->header.name_bytes = state->names.count;
 }
 
 PathState* state_arg(FunctionCallInfo fcinfo, int argno) {
@@ -122,10 +111,10 @@ const CompiledPattern* compiled_pattern(FmgrInfo* flinfo, const char* text, int 
 paths::Node* nodes_of(const PathState* state) {
     const int64 n = state->header.count;
     auto* nodes = static_cast<paths::Node*>(MemoryContextAllocHuge(CurrentMemoryContext, sizeof(paths::Node) * std::max<int64>(n, 1)));
-    const char* name = state->names;
+    const char* name = state->names.items;
     for (int64 i = 0; i < n; ++i) {
-        nodes[i] = paths::Node{state->events[i], name};
-        name += state->events[i].length;
+        nodes[i] = paths::Node{state->events.items[i], name};
+        name += state->events.items[i].length;
     }
     return nodes;
 }
@@ -169,15 +158,12 @@ EVENTML_FUNCTION(path_agg_trans) {
                                 errmsg("path_agg: keep must be a positive count (the first events) or a negative "
                                        "one (the last events), got %d", keep)));
         }
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        state = new_state(paths::make_header(paths::Kind::Path, 0, collapse ? 1 : 0, 0, keep), "", 8, 64);
-        MemoryContextSwitchTo(old);
+        state = new_state(aggregate_context, paths::make_header(paths::Kind::Path, 0, collapse ? 1 : 0, 0, keep), "",
+                          8, 64);
     }
     const char* name;
     const paths::Event event = named_event(time, PG_GETARG_TEXT_PP(2), &name);
-    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
     append(state, &event, 1, name, event.length);
-    MemoryContextSwitchTo(old);
     PG_RETURN_POINTER(state);
 }
 
@@ -200,10 +186,8 @@ EVENTML_FUNCTION(path_match_trans) {
         text* pattern = PG_GETARG_TEXT_PP(1);
         const int length = VARSIZE_ANY_EXHDR(pattern);
         compiled_pattern(fcinfo->flinfo, VARDATA_ANY(pattern), length, conditions, function);
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        state = new_state(paths::make_header(paths::Kind::Pattern, conditions, 0, length, 0), VARDATA_ANY(pattern), 8,
-                          0);
-        MemoryContextSwitchTo(old);
+        state = new_state(aggregate_context, paths::make_header(paths::Kind::Pattern, conditions, 0, length, 0),
+                          VARDATA_ANY(pattern), 8, 0);
     }
     if (conditions != state->header.conditions)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -212,11 +196,7 @@ EVENTML_FUNCTION(path_match_trans) {
     paths::Event event{eventml::pg::finite_time(PG_GETARG_DATUM(2), function), 0, 0, 0};
     for (int i = 0; i < conditions; ++i)
         if (holds[i]) event.bits |= 1u << i;
-    if (event.bits != 0) {
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        append(state, &event, 1, nullptr, 0);
-        MemoryContextSwitchTo(old);
-    }
+    if (event.bits != 0) append(state, &event, 1, nullptr, 0);
     PG_RETURN_POINTER(state);
 }
 
@@ -247,9 +227,7 @@ EVENTML_FUNCTION(path_next_trans) {
             paths::check_next(direction, base, steps);
             options = static_cast<int>(direction) | static_cast<int>(base) << 1;
         });
-        MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-        state = new_state(paths::make_header(paths::Kind::Next, steps, options, 0, 0), "", 8, 64);
-        MemoryContextSwitchTo(old);
+        state = new_state(aggregate_context, paths::make_header(paths::Kind::Next, steps, options, 0, 0), "", 8, 64);
     }
     if (steps != state->header.conditions)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -260,9 +238,7 @@ EVENTML_FUNCTION(path_next_trans) {
     event.base = !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
     for (int i = 0; i < steps; ++i)
         if (holds[i]) event.bits |= 1u << i;
-    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
     append(state, &event, 1, name, event.length);
-    MemoryContextSwitchTo(old);
     PG_RETURN_POINTER(state);
 }
 
@@ -276,17 +252,15 @@ EVENTML_FUNCTION(path_combine) {
         if (into == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(into);
     }
-    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
     if (into == nullptr)
-        into = new_state(from->header, from->pattern, from->header.count, from->header.name_bytes);
+        into = new_state(aggregate_context, from->header, from->pattern, from->header.count, from->header.name_bytes);
     const paths::StateHeader &a = into->header, &b = from->header;
     if (a.kind != b.kind || a.conditions != b.conditions || a.options != b.options || a.keep != b.keep ||
         a.pattern_bytes != b.pattern_bytes || std::memcmp(into->pattern, from->pattern, a.pattern_bytes) != 0)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("path aggregates: the pattern, options and number of conditions must be the same "
                                "for all rows of a group")));
-    append(into, from->events, from->header.count, from->names, from->header.name_bytes);
-    MemoryContextSwitchTo(old);
+    append(into, from->events.items, from->header.count, from->names.items, from->header.name_bytes);
     PG_RETURN_POINTER(into);
 }
 
@@ -299,11 +273,11 @@ EVENTML_FUNCTION(path_serialize) {
     char* body = static_cast<char*>(eventml::pg::flat_state_body(out));
     std::memcpy(body, &state->header, sizeof(paths::StateHeader));
     body += sizeof(paths::StateHeader);
-    std::memcpy(body, state->events, events_bytes);
+    std::memcpy(body, state->events.items, events_bytes);
     body += events_bytes;
     std::memcpy(body, state->pattern, state->header.pattern_bytes);
     body += state->header.pattern_bytes;
-    std::memcpy(body, state->names, state->header.name_bytes);
+    std::memcpy(body, state->names.items, state->header.name_bytes);
     PG_RETURN_BYTEA_P(out);
 }
 
@@ -314,7 +288,7 @@ EVENTML_FUNCTION(path_deserialize) {
     guarded("path aggregates", [&] { header = &paths::check_state(body, eventml::pg::flat_state_body_size(blob)); });
     const char* events = body + sizeof(paths::StateHeader);
     const char* pattern = events + sizeof(paths::Event) * header->count;
-    PathState* state = new_state(*header, pattern, header->count, header->name_bytes);
+    PathState* state = new_state(CurrentMemoryContext, *header, pattern, header->count, header->name_bytes);
     append(state, reinterpret_cast<const paths::Event*>(events), header->count, pattern + header->pattern_bytes,
            header->name_bytes);
     PG_RETURN_POINTER(state);
@@ -345,7 +319,7 @@ const CompiledPattern* prepare_match(FunctionCallInfo fcinfo, PathState* state, 
                                                       state->header.conditions, function);
     // Sorting in place only reorders what the state holds (stably), so the
     // state still means the same if more rows follow.
-    guarded(function, [&] { paths::sort_events(state->events, state->header.count); });
+    guarded(function, [&] { paths::sort_events(state->events.items, state->header.count); });
     return pattern;
 }
 
@@ -357,7 +331,7 @@ EVENTML_FUNCTION(path_match_final) {
     const CompiledPattern* pattern = prepare_match(fcinfo, state, "path_match");
     bool matched = false;
     guarded("path_match", [&] {
-        matched = paths::match(pattern->actions, pattern->count, state->events, state->header.count,
+        matched = paths::match(pattern->actions, pattern->count, state->events.items, state->header.count,
                                eventml::pg::interrupt_check());
     });
     PG_RETURN_BOOL(matched);
@@ -369,7 +343,7 @@ EVENTML_FUNCTION(path_count_final) {
     const CompiledPattern* pattern = prepare_match(fcinfo, state, "path_count");
     int64 matches = 0;
     guarded("path_count", [&] {
-        matches = paths::count_matches(pattern->actions, pattern->count, state->events, state->header.count,
+        matches = paths::count_matches(pattern->actions, pattern->count, state->events.items, state->header.count,
                                        eventml::pg::interrupt_check());
     });
     PG_RETURN_INT64(matches);

@@ -39,29 +39,19 @@ struct PartitionState {
     sessions::Numberer numberer;
 };
 
-// sessionize's transition state: the entity's event times, one growing
-// int64 block in the aggregate memory context.
+// sessionize's transition state: the entity's event times, in the
+// aggregate memory context.
 struct KeptTimes {
     sessions::Rule rule;
-    int64 count;
-    int64 capacity;
-    int64* times;
+    eventml::pg::GrowingBlock<int64> times;
 };
 
-KeptTimes* new_kept_times(const sessions::Rule& rule, int64 capacity) {
-    auto* state = static_cast<KeptTimes*>(palloc(sizeof(KeptTimes)));
+// A new state in context (the aggregate's); its times grow there.
+KeptTimes* new_kept_times(MemoryContext context, const sessions::Rule& rule, int64 capacity) {
+    auto* state = static_cast<KeptTimes*>(MemoryContextAlloc(context, sizeof(KeptTimes)));
     state->rule = rule;
-    state->count = 0;
-    state->capacity = capacity;
-    state->times = static_cast<int64*>(MemoryContextAllocHuge(CurrentMemoryContext, sizeof(int64) * capacity));
+    state->times.start(context, capacity);
     return state;
-}
-
-void append_times(KeptTimes* state, const int64* times, int64 count) {
-    state->times = static_cast<int64*>(eventml::pg::grow_block(state->times, &state->capacity, state->count + count,
-                                                               sizeof(int64), std::numeric_limits<int64>::max()));
-    std::memcpy(state->times + state->count, times, sizeof(int64) * count);
-    state->count += count;
 }
 
 Datum interval_datum(int64 micros) {
@@ -105,15 +95,14 @@ EVENTML_FUNCTION(sessionize_trans) {
         PG_RETURN_POINTER(state);
     }
     const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(1), "sessionize");
-    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
     if (state == nullptr) {
         const bool has_max = PG_NARGS() > 3;
-        state = new_kept_times(read_rule(PG_ARGISNULL(2), PG_GETARG_DATUM(2), has_max, has_max && PG_ARGISNULL(3),
+        state = new_kept_times(aggregate_context,
+                               read_rule(PG_ARGISNULL(2), PG_GETARG_DATUM(2), has_max, has_max && PG_ARGISNULL(3),
                                          has_max ? PG_GETARG_DATUM(3) : 0, "sessionize"),
                                8);
     }
-    append_times(state, &time, 1);
-    MemoryContextSwitchTo(old);
+    state->times.append(&time, 1);
     PG_RETURN_POINTER(state);
 }
 
@@ -125,23 +114,21 @@ EVENTML_FUNCTION(sessionize_combine) {
         if (into == nullptr) PG_RETURN_NULL();
         PG_RETURN_POINTER(into);
     }
-    MemoryContext old = MemoryContextSwitchTo(aggregate_context);
-    if (into == nullptr) into = new_kept_times(from->rule, std::max<int64>(from->count, 8));
+    if (into == nullptr) into = new_kept_times(aggregate_context, from->rule, from->times.count);
     if (into->rule.gap != from->rule.gap || into->rule.max_length != from->rule.max_length)
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                         errmsg("sessionize: gap and max_length must be the same for all rows of a group")));
-    append_times(into, from->times, from->count);
-    MemoryContextSwitchTo(old);
+    into->times.append(from->times.items, from->times.count);
     PG_RETURN_POINTER(into);
 }
 
 EVENTML_FUNCTION(sessionize_serialize) {
     const KeptTimes* state = reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
-    const std::size_t times_bytes = sizeof(int64) * state->count;
+    const std::size_t times_bytes = sizeof(int64) * state->times.count;
     bytea* out = eventml::pg::new_flat_state(sizeof(sessions::TimesHeader) + times_bytes, CurrentMemoryContext);
     char* body = static_cast<char*>(eventml::pg::flat_state_body(out));
-    sessions::write_times_header(*reinterpret_cast<sessions::TimesHeader*>(body), state->rule, state->count);
-    std::memcpy(body + sizeof(sessions::TimesHeader), state->times, times_bytes);
+    sessions::write_times_header(*reinterpret_cast<sessions::TimesHeader*>(body), state->rule, state->times.count);
+    std::memcpy(body + sizeof(sessions::TimesHeader), state->times.items, times_bytes);
     PG_RETURN_BYTEA_P(out);
 }
 
@@ -150,8 +137,8 @@ EVENTML_FUNCTION(sessionize_deserialize) {
     const char* body = static_cast<const char*>(eventml::pg::flat_state_body(blob));
     const sessions::TimesHeader* header = nullptr;
     guarded("sessionize", [&] { header = &sessions::check_times(body, eventml::pg::flat_state_body_size(blob)); });
-    KeptTimes* state = new_kept_times(sessions::Rule{header->gap, header->max_length}, std::max<int64>(header->count, 1));
-    append_times(state, reinterpret_cast<const int64*>(body + sizeof(sessions::TimesHeader)), header->count);
+    KeptTimes* state = new_kept_times(CurrentMemoryContext, sessions::Rule{header->gap, header->max_length}, header->count);
+    state->times.append(reinterpret_cast<const int64*>(body + sizeof(sessions::TimesHeader)), header->count);
     PG_RETURN_POINTER(state);
 }
 
@@ -162,7 +149,7 @@ EVENTML_FUNCTION(sessionize_final) {
     KeptTimes* state = reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
     sessions::Summary summary;
     guarded("sessionize", [&] {
-        summary = sessions::summarize(state->times, state->count, state->rule, eventml::pg::interrupt_check());
+        summary = sessions::summarize(state->times.items, state->times.count, state->rule, eventml::pg::interrupt_check());
     });
     TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, "sessionize");
     Datum values[8] = {Int64GetDatum(summary.sessions),         Int64GetDatum(summary.events),

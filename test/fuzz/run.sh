@@ -33,7 +33,8 @@ for source in test/fuzz/*_fuzzer.cpp; do
     clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
         -Isrc/core -isystem /usr/include/eigen3 "$source" $core "${libs[@]}" -o "$build/$name"
     mkdir -p "$build/$name-corpus"
-    "$build/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 "${options[@]}" \
+    "$build/$name" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -artifact_prefix="$build/$name-" "${options[@]}" \
         "$build/$name-corpus" "test/fuzz/corpus/$name" 2>"$build/$name.log" ||
         { tail -40 "$build/$name.log"; exit 1; }
     grep -E "^stat::number_of_executed_units|^stat::new_units_added" "$build/$name.log" | tr '\n' ' '
