@@ -32,7 +32,7 @@ BEGIN
             greatest(array_ndims(coef), array_ndims(names)) USING ERRCODE = 'array_subscript_error';
     END IF;
     IF cardinality(names) IS DISTINCT FROM cardinality(coef) THEN
-        RAISE EXCEPTION 'model export: names has % elements, but the model has % coefficients',
+        RAISE EXCEPTION 'model export: names has length %, but the model''s coef has length %',
             coalesce(cardinality(names), 0), cardinality(coef) USING ERRCODE = 'array_subscript_error';
     END IF;
     FOR c, name IN SELECT u.c, u.name FROM unnest(coef, names) WITH ORDINALITY AS u(c, name, i) ORDER BY u.i LOOP

@@ -226,7 +226,7 @@ RetentionState retention_add(RetentionState state, const bool* held, int n) {
         fail(ErrorKind::ArrayShape, "retention takes 1 to %d conditions, got %d", kMaxRetentionConditions, n);
     if (state == 0) state = static_cast<std::int64_t>(n) << kCountShift;
     const int expected = retention_conditions(state);
-    if (n != expected) fail(ErrorKind::ArrayShape, "got %d conditions, but earlier rows had %d", n, expected);
+    if (n != expected) fail(ErrorKind::ArrayShape, "the number of conditions changed from %d to %d within a group", expected, n);
     for (int i = 0; i < n; ++i)
         if (held[i]) state |= std::int64_t{1} << i;
     return state;

@@ -214,7 +214,7 @@ void Progress::update(const Step& step, void* next_memory, const StopCheck& stop
     const auto& pass = *reinterpret_cast<const StepHeader*>(step.base_);
     const int k = step.columns();
     if (current.k != 0 && current.k != k)
-        fail(ErrorKind::ArrayShape, "x has %d elements, but the fit so far has %d", k, current.k);
+        fail(ErrorKind::ArrayShape, "x has length %d, but the fit so far has length %d", k, current.k);
     if (current.status != kRunning) fail(ErrorKind::InvalidValue, "the fit has already finished");
 
     auto* next = static_cast<unsigned char*>(next_memory);

@@ -80,7 +80,7 @@ void check_row(const double* x, int k, double w) {
 
 std::size_t State::bytes(int k) {
     if (k < 1 || k > kMaxColumns)
-        fail(ErrorKind::LimitExceeded, "x has %d elements; between 1 and %d are supported", k, kMaxColumns);
+        fail(ErrorKind::LimitExceeded, "x has length %d; lengths 1 to %d are supported", k, kMaxColumns);
     return sizeof(Header) + sizeof(double) * k + pad8(k) +
            sizeof(double) * (triangle(k + 1) + static_cast<std::size_t>(kBlockRows) * (k + 1));
 }

@@ -72,7 +72,7 @@ EVENTML_FUNCTION(funnel_trans) {
     }
     if (steps != state->steps)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("funnel: got %d steps, but earlier rows had %d", steps, state->steps)));
+                        errmsg("funnel: the number of steps changed from %d to %d within a group", state->steps, steps)));
     if (state->rows == std::numeric_limits<int32>::max())
         ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("funnel: more than 2^31 rows in one group")));
     funnel::Event events[funnel::kMaxSteps];

@@ -177,7 +177,7 @@ EVENTML_FUNCTION(logit_fit_trans) {
     }
     if (x.length != state->k)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("logit_fit: x has %d elements, but earlier rows had %d", x.length, state->k)));
+                        errmsg("logit_fit: x has length %d, but earlier rows had length %d", x.length, state->k)));
     guarded("logit_fit", [&] { core::ols::check_row(x.values, x.length, weight); });
     if (weight == 0) PG_RETURN_POINTER(state);
     reserve_rows(state, 1);
@@ -279,7 +279,7 @@ EVENTML_FUNCTION(logit_irls_step_trans) {
         logit::Step pass = flat_view<logit::Step>(step);
         const logit::Progress at = flat_view<logit::Progress>(progress);
         if (x.length != pass.columns() || (at.columns() != 0 && at.columns() != x.length))
-            core::fail(core::ErrorKind::ArrayShape, "x has %d elements, but earlier rows had %d", x.length,
+            core::fail(core::ErrorKind::ArrayShape, "x has length %d, but earlier rows had length %d", x.length,
                        at.columns() != 0 ? at.columns() : pass.columns());
         pass.add(y, x.values, weight, at);
     });

@@ -47,7 +47,7 @@ bool linear_predictor(HeapTupleHeader model, int coef_attno, ArrayType* x_array,
     if (x.values == nullptr) return false;
     if (x.length != coef.length)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("%s: x has %d elements, but the model has %d coefficients", function, x.length,
+                        errmsg("%s: x has length %d, but the model's coef has length %d", function, x.length,
                                coef.length)));
     double sum = 0;
     for (int j = 0; j < coef.length; ++j)
@@ -81,7 +81,7 @@ Datum summary_rows(FunctionCallInfo fcinfo, const SummaryFields& fields, double 
     deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT, &names, &name_nulls, &name_count);
     if (name_count != 0 && name_count != coef.length)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("summary: names has %d elements, but the model has %d coefficients", name_count,
+                        errmsg("summary: names has length %d, but the model's coef has length %d", name_count,
                                coef.length)));
 
     InitMaterializedSRF(fcinfo, 0);

@@ -44,7 +44,7 @@ Datum ols_transition(FunctionCallInfo fcinfo, bool weighted) {
     guarded("ols_fit", [&] {
         core::ols::State model = flat_view<core::ols::State>(state);
         if (x.length != model.columns())
-            core::fail(core::ErrorKind::ArrayShape, "x has %d elements, but earlier rows had %d", x.length,
+            core::fail(core::ErrorKind::ArrayShape, "x has length %d, but earlier rows had length %d", x.length,
                        model.columns());
         model.add(y, x.values, weight);
     });

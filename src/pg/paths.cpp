@@ -191,8 +191,8 @@ EVENTML_FUNCTION(path_match_trans) {
     }
     if (conditions != state->header.conditions)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("%s: got %d conditions, but earlier rows had %d", function, conditions,
-                               state->header.conditions)));
+                        errmsg("%s: the number of conditions changed from %d to %d within a group", function,
+                               state->header.conditions, conditions)));
     paths::Event event{eventml::pg::finite_time(PG_GETARG_DATUM(2), function), 0, 0, 0};
     for (int i = 0; i < conditions; ++i)
         if (holds[i]) event.bits |= 1u << i;
@@ -231,7 +231,8 @@ EVENTML_FUNCTION(path_next_trans) {
     }
     if (steps != state->header.conditions)
         ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("path_next: got %d steps, but earlier rows had %d", steps, state->header.conditions)));
+                        errmsg("path_next: the number of steps changed from %d to %d within a group",
+                               state->header.conditions, steps)));
     const char* name;
     paths::Event event = named_event(eventml::pg::finite_time(PG_GETARG_DATUM(3), "path_next"), PG_GETARG_TEXT_PP(4),
                                      &name);
