@@ -203,13 +203,15 @@ void run_all(std::size_t form_index, const std::string& input) {
     const Outcome sql = run(form_index, kModelSql, input);
     if (sql.ok && !sql.values.empty() && !sql.nulls[0]) {
         const Outcome value = evaluate(sql.values[0], static_cast<int>(std::size(kForms) * kStatements), input);
-        // The expression may overflow where logit_predict does not (exp of a large z): an error is allowed.
+        // PostgreSQL's float8 arithmetic raises 22003 where the C predict functions give ±Infinity
+        // or 0 (a huge sum, exp of a large z), and an expression of tens of thousands of terms
+        // passes max_stack_depth (54001): those errors are documented, not findings.
         if (value.ok && ones.ok && !ones.nulls[0] &&
             !same_prediction(value.values[0], ones.values[0], form.logistic))
             finding("model_sql gives " + value.values[0] + ", " + form.predict + " gives " + ones.values[0] +
                         " (expression: " + sql.values[0] + ")",
                     input);
-        if (!value.ok && value.sqlstate != "22003")
+        if (!value.ok && value.sqlstate != "22003" && value.sqlstate != "54001")
             finding("model_sql's expression fails with " + value.sqlstate + ": " + sql.values[0], input);
     }
     run(form_index, kModelPython, input);
