@@ -161,11 +161,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         run_funnel(input);
         return 0;
     }
-    // Repaired: the count of the whole events present.
-    if (size < sizeof(funnel::EventsHeader)) return 0;
-    const std::size_t count = (size - sizeof(funnel::EventsHeader)) / sizeof(funnel::Event);
-    input.resize(sizeof(funnel::EventsHeader) + count * sizeof(funnel::Event));
-    input.write<std::int64_t>(offsetof(funnel::EventsHeader, count), static_cast<std::int64_t>(count));
-    run_funnel(input);
+    if (fuzz::fit_count(input, sizeof(funnel::EventsHeader), sizeof(funnel::Event),
+                        offsetof(funnel::EventsHeader, count)))
+        run_funnel(input);
     return 0;
 }

@@ -266,18 +266,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // the whole rows present).
     const int k = input.read<std::uint16_t>(kColumnsOffset);
     if (k < 1 || k > eventml::core::ols::kMaxColumns) return 0;
-    const std::size_t row = sizeof(double) * logit::row_width(k);
-    const std::size_t count = (size - sizeof(logit::RowsHeader)) / row;
-    for (const std::size_t repaired :
-         {logit::Step::bytes(k), logit::Progress::bytes(k), sizeof(logit::RowsHeader) + count * row}) {
-        if (repaired > fuzz::kMaxInput) continue;
+    for (const std::size_t repaired : {logit::Step::bytes(k), logit::Progress::bytes(k)}) {
+        if (repaired > fuzz::kMaxInput || repaired == size) continue;
         Buffer copy(input);
         copy.resize(repaired);
-        if (repaired == sizeof(logit::RowsHeader) + count * row)
-            copy.write<std::int64_t>(offsetof(logit::RowsHeader, count), static_cast<std::int64_t>(count));
-        else if (repaired == size)
-            continue;
-        if (run(copy)) break;
+        if (run(copy)) return 0;
     }
+    if (fuzz::fit_count(input, sizeof(logit::RowsHeader), sizeof(double) * logit::row_width(k),
+                        offsetof(logit::RowsHeader, count)))
+        run(input);
     return 0;
 }

@@ -105,11 +105,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         run(input);
         return 0;
     }
-    // Repaired: the count of the whole times present.
-    if (size < sizeof(sessions::TimesHeader)) return 0;
-    const std::size_t count = (size - sizeof(sessions::TimesHeader)) / sizeof(std::int64_t);
-    input.resize(sizeof(sessions::TimesHeader) + count * sizeof(std::int64_t));
-    input.write<std::int64_t>(offsetof(sessions::TimesHeader, count), static_cast<std::int64_t>(count));
-    run(input);
+    if (fuzz::fit_count(input, sizeof(sessions::TimesHeader), sizeof(std::int64_t),
+                        offsetof(sessions::TimesHeader, count)))
+        run(input);
     return 0;
 }

@@ -125,6 +125,18 @@ inline eventml::core::StopCheck budget(long polls) {
 }
 
 
+// The repair for states that are a header and a list of items: cuts input to
+// the header plus the whole items present and writes their number as the
+// header's int64 count at count_offset. False when input is shorter than the
+// header.
+inline bool fit_count(Buffer& input, std::size_t header_bytes, std::size_t item_bytes, std::size_t count_offset) {
+    if (input.size() < header_bytes) return false;
+    const std::size_t count = (input.size() - header_bytes) / item_bytes;
+    input.resize(header_bytes + count * item_bytes);
+    input.write<std::int64_t>(count_offset, static_cast<std::int64_t>(count));
+    return true;
+}
+
 // Serialized bytes being built.
 struct Bytes {
     std::vector<unsigned char> bytes;
