@@ -197,6 +197,25 @@ bool run(const Buffer& input) {
 
 bool valid(const Buffer& input) { return attach_step(input) || attach_progress(input) || check_rows(input); }
 
+// The size the header asks for: a step's or a progress's, or (rows) its count
+// made that of the whole rows present.
+bool repair(Buffer& input) {
+    if (input.size() < sizeof(logit::RowsHeader)) return false;
+    const int k = input.read<std::uint16_t>(kColumnsOffset);
+    if (k < 1 || k > eventml::core::ols::kMaxColumns) return false;
+    for (const std::size_t repaired : {logit::Step::bytes(k), logit::Progress::bytes(k)}) {
+        if (repaired > fuzz::kMaxInput || repaired == input.size()) continue;
+        Buffer copy(input);
+        copy.resize(repaired);
+        if (valid(copy)) {
+            input.resize(repaired);
+            return true;
+        }
+    }
+    return fuzz::fit_count(input, sizeof(logit::RowsHeader), sizeof(double) * logit::row_width(k),
+                           offsetof(logit::RowsHeader, count));
+}
+
 // ---- seeds ----------------------------------------------------------------
 
 std::vector<unsigned char> bytes_of(const Buffer& buffer) { return {buffer.data(), buffer.data() + buffer.size()}; }
@@ -253,27 +272,4 @@ fuzz::Seeds seeds() {
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    fuzz::maybe_write_seeds(seeds, valid);
-    return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size > fuzz::kMaxInput) return 0;
-    Buffer input(data, size);
-    if (run(input) || size < sizeof(logit::RowsHeader)) return 0;
-    // Repaired: the size the header asks for (rows: its count made that of
-    // the whole rows present).
-    const int k = input.read<std::uint16_t>(kColumnsOffset);
-    if (k < 1 || k > eventml::core::ols::kMaxColumns) return 0;
-    for (const std::size_t repaired : {logit::Step::bytes(k), logit::Progress::bytes(k)}) {
-        if (repaired > fuzz::kMaxInput || repaired == size) continue;
-        Buffer copy(input);
-        copy.resize(repaired);
-        if (run(copy)) return 0;
-    }
-    if (fuzz::fit_count(input, sizeof(logit::RowsHeader), sizeof(double) * logit::row_width(k),
-                        offsetof(logit::RowsHeader, count)))
-        run(input);
-    return 0;
-}
+FUZZ_STATE_TARGET(seeds, valid, run, repair)

@@ -123,25 +123,17 @@ fuzz::Seeds seeds() {
     return out;
 }
 
+bool valid(const Buffer& input) { return attach(input).has_value(); }
+
+// The size the header's column count needs.
+bool repair(Buffer& input) {
+    if (input.size() < kHeaderBytes) return false;
+    const int k = input.read<std::uint16_t>(kColumnsOffset);
+    if (k < 1 || k > ols::kMaxColumns || ols::State::bytes(k) > fuzz::kMaxInput) return false;
+    input.resize(ols::State::bytes(k));
+    return true;
+}
+
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    fuzz::maybe_write_seeds(seeds, [](const Buffer& b) { return attach(b).has_value(); });
-    return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size > fuzz::kMaxInput) return 0;
-    Buffer input(data, size);
-    if (attach(input)) {
-        run(input);
-        return 0;
-    }
-    // Repaired: the size the header's column count needs.
-    if (size < kHeaderBytes) return 0;
-    const int k = input.read<std::uint16_t>(kColumnsOffset);
-    if (k < 1 || k > ols::kMaxColumns || ols::State::bytes(k) > fuzz::kMaxInput) return 0;
-    input.resize(ols::State::bytes(k));
-    run(input);
-    return 0;
-}
+FUZZ_STATE_TARGET(seeds, valid, run, repair)

@@ -126,8 +126,10 @@ void run(const Buffer& input) {
 // Makes the sizes of a rejected input consistent: count cut to the events
 // present, the pattern cut to what follows them, the names' lengths cut
 // (each below 64 bytes) to fit what is left, and the input cut after them.
-void repair(Buffer& input) {
+// False when the input is shorter than the header.
+bool repair(Buffer& input) {
     const std::size_t size = input.size();
+    if (size < sizeof(paths::StateHeader)) return false;
     const std::size_t body = size - sizeof(paths::StateHeader);
     paths::StateHeader header = input.read<paths::StateHeader>(0);
     if (header.count < 0 || static_cast<std::uint64_t>(header.count) > body / sizeof(paths::Event))
@@ -147,6 +149,7 @@ void repair(Buffer& input) {
     header.name_bytes = static_cast<std::int64_t>(names);
     input.write(0, header);
     input.resize(sizeof(paths::StateHeader) + sizeof(paths::Event) * header.count + header.pattern_bytes + names);
+    return true;
 }
 
 // ---- seeds ----------------------------------------------------------------
@@ -217,22 +220,8 @@ fuzz::Seeds seeds() {
     return out;
 }
 
+bool valid(const Buffer& input) { return check(input) != nullptr; }
+
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    fuzz::maybe_write_seeds(seeds, [](const Buffer& b) { return check(b) != nullptr; });
-    return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size > fuzz::kMaxInput) return 0;
-    Buffer input(data, size);
-    if (check(input) != nullptr) {
-        run(input);
-        return 0;
-    }
-    if (size < sizeof(paths::StateHeader)) return 0;
-    repair(input);
-    run(input);
-    return 0;
-}
+FUZZ_STATE_TARGET(seeds, valid, run, repair)

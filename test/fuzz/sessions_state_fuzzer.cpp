@@ -91,22 +91,13 @@ fuzz::Seeds seeds() {
     return out;
 }
 
+bool valid(const Buffer& input) { return check(input) != nullptr; }
+
+bool repair(Buffer& input) {
+    return fuzz::fit_count(input, sizeof(sessions::TimesHeader), sizeof(std::int64_t),
+                           offsetof(sessions::TimesHeader, count));
+}
+
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int*, char***) {
-    fuzz::maybe_write_seeds(seeds, [](const Buffer& b) { return check(b) != nullptr; });
-    return 0;
-}
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size > fuzz::kMaxInput) return 0;
-    Buffer input(data, size);
-    if (check(input) != nullptr) {
-        run(input);
-        return 0;
-    }
-    if (fuzz::fit_count(input, sizeof(sessions::TimesHeader), sizeof(std::int64_t),
-                        offsetof(sessions::TimesHeader, count)))
-        run(input);
-    return 0;
-}
+FUZZ_STATE_TARGET(seeds, valid, run, repair)

@@ -180,3 +180,20 @@ void maybe_write_seeds(MakeSeeds&& make_seeds, Valid&& valid) {
 }
 
 }  // namespace fuzz
+
+// The two libFuzzer entry points of a state target. seeds() and valid(buffer)
+// serve EVENTML_FUZZ_WRITE_SEEDS; each input of at most kMaxInput bytes goes
+// to run(buffer) when valid(buffer), and otherwise when repair(buffer) made it
+// worth trying (the fuzzer then also reaches the consumers with states whose
+// sizes agree but whose contents are arbitrary).
+#define FUZZ_STATE_TARGET(seeds, valid, run, repair)                                 \
+    extern "C" int LLVMFuzzerInitialize(int*, char***) {                             \
+        ::fuzz::maybe_write_seeds(seeds, valid);                                     \
+        return 0;                                                                    \
+    }                                                                                \
+    extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
+        if (size > ::fuzz::kMaxInput) return 0;                                      \
+        ::fuzz::Buffer input(data, size);                                            \
+        if (valid(input) || repair(input)) run(input);                               \
+        return 0;                                                                    \
+    }
