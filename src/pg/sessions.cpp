@@ -5,7 +5,6 @@
 #include "values.hpp"
 
 #include <cstring>
-#include <limits>
 #include <new>
 
 extern "C" {

@@ -93,15 +93,11 @@ bool accepts(F&& validate) {
 }
 
 // Runs a consumer, which may refuse a state with an eventml Error (as the
-// glue turns it into an SQL ERROR); true when it finished.
+// glue turns it into an SQL ERROR); true when it finished. The same test as
+// accepts(), named for what the caller runs.
 template <typename F>
 bool consume(F&& body) {
-    try {
-        body();
-        return true;
-    } catch (const eventml::core::Error&) {
-        return false;
-    }
+    return accepts(std::forward<F>(body));
 }
 
 [[noreturn]] inline void violated(const char* condition, const char* file, int line) {
