@@ -30,21 +30,26 @@ run_ns() {  # run_ns QUERY: its run time in nanoseconds
 }
 cancel_case() {  # cancel_case NAME FLOOR_QUERY QUERY
     local name=$1 floor=$2 query=$3
-    local floor_ns full_ns wait
-    floor_ns=$(run_ns "$floor")
-    full_ns=$(run_ns "$query")
-    wait=$(awk -v f="$floor_ns" -v q="$full_ns" 'BEGIN { printf "%.2f", (f + (q - f) / 2) / 1e9 }')
-    psql -c "SET application_name = 'eventml_cancel'" -c "$query" >"$work/out" 2>&1 &
-    local client=$!
-    sleep "$wait"
-    local sent ended
-    sent=$(date +%s%N)
-    local cancelled
-    cancelled=$(psql -At -c "SELECT count(*) FROM (SELECT pg_cancel_backend(pid) FROM pg_stat_activity
-                                                     WHERE application_name = 'eventml_cancel' AND state = 'active') c")
-    wait "$client" || true
-    ended=$(date +%s%N)
-    local ms=$(( (ended - sent) / 1000000 ))
+    local floor_ns=0 full_ns=0 ns wait client sent ended cancelled ms attempt
+    # A cancel that finds the query already ended (a run much faster than the
+    # timed one, on a busy machine) proves nothing either way: time both again,
+    # keep the fastest of each so far, and retry.
+    for attempt in 1 2 3 4 5; do
+        ns=$(run_ns "$floor"); [ "$floor_ns" -gt 0 ] && [ "$floor_ns" -lt "$ns" ] || floor_ns=$ns
+        ns=$(run_ns "$query"); [ "$full_ns" -gt 0 ] && [ "$full_ns" -lt "$ns" ] || full_ns=$ns
+        wait=$(awk -v f="$floor_ns" -v q="$full_ns" 'BEGIN { printf "%.2f", (f + (q - f) / 2) / 1e9 }')
+        psql -c "SET application_name = 'eventml_cancel'" -c "$query" >"$work/out" 2>&1 &
+        client=$!
+        sleep "$wait"
+        sent=$(date +%s%N)
+        cancelled=$(psql -At -c "SELECT count(*) FROM (SELECT pg_cancel_backend(pid) FROM pg_stat_activity
+                                                         WHERE application_name = 'eventml_cancel' AND state = 'active') c")
+        wait "$client" || true
+        ended=$(date +%s%N)
+        ms=$(( (ended - sent) / 1000000 ))
+        [ "$cancelled" = 0 ] || break
+        echo "miss $name: the query ended before the cancel (attempt $attempt)"
+    done
     if [ "$cancelled" = 1 ] && grep -q "canceling statement due to user request" "$work/out" && [ "$ms" -lt 1000 ]; then
         echo "ok   $name: stopped ${ms} ms after pg_cancel_backend (sent at ${wait} s;" \
              "floor $(( floor_ns / 1000000 )) ms, uncancelled $(( full_ns / 1000000 )) ms)"
