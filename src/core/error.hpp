@@ -22,17 +22,23 @@ enum class ErrorKind {
 
 class Error : public std::runtime_error {
 public:
-    Error(ErrorKind kind, const std::string& message)
-        : std::runtime_error(message), kind_(kind) {}
+    Error(ErrorKind kind, const std::string& message, const char* hint = nullptr)
+        : std::runtime_error(message), kind_(kind), hint_(hint) {}
     ErrorKind kind() const noexcept { return kind_; }
+    // What the user can do about it (PostgreSQL's errhint), or nullptr.
+    const char* hint() const noexcept { return hint_; }
 
 private:
     ErrorKind kind_;
+    const char* hint_;  // a string literal
 };
 
 // Throws Error(kind, printf-style message).
 [[noreturn]] void fail(ErrorKind kind, const char* format, ...)
     __attribute__((format(printf, 2, 3)));
+// The same with a hint (a string literal).
+[[noreturn]] void fail_with_hint(ErrorKind kind, const char* hint, const char* format, ...)
+    __attribute__((format(printf, 3, 4)));
 
 // A double as PostgreSQL prints it in messages: NaN, Infinity, -Infinity, or
 // %g.

@@ -1,5 +1,6 @@
 #include "funnel.hpp"
 
+#include "flat.hpp"
 #include "saturating.hpp"
 
 #include <algorithm>
@@ -11,8 +12,7 @@
 namespace eventml::core::funnel {
 namespace {
 
-constexpr std::uint32_t kEventsMagic = 0x4c4e5546;  // "FUNL"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kEventsMagic = 0x324e5546;  // "FUN2": funnel, version 2
 constexpr unsigned kAllModes = kStrictDeduplication | kStrictOrder | kStrictIncrease | kStrictOnce | kAllowReentry;
 
 // A chain as ClickHouse keeps it per level, with the times of its steps.
@@ -185,33 +185,80 @@ Chain deepest_chain(Event* events, std::int64_t count, int steps, std::int64_t w
                                  : single_chains(events, count, steps, window, modes, stop);
 }
 
-void write_events_header(EventsHeader& header, std::int64_t window, unsigned modes, int steps, std::int64_t count,
-                         std::int64_t rows) {
-    std::memset(&header, 0, sizeof header);
-    header.magic = kEventsMagic;
-    header.version = kVersion;
-    header.window = window;
-    header.modes = modes;
-    header.steps = steps;
-    header.count = count;
-    header.rows = rows;
+FunnelState::FunnelState(const Params& params) : params_(params) {
+    if (params.window < 0) fail(ErrorKind::InvalidValue, "window must not be negative");
+    if ((params.modes & ~kAllModes) != 0) fail(ErrorKind::InvalidValue, "unknown funnel mode bits %u", params.modes);
+    if (params.steps < 1 || params.steps > kMaxSteps)
+        fail(ErrorKind::ArrayShape, "funnel takes 1 to %d steps, got %d", kMaxSteps, params.steps);
 }
 
-const EventsHeader& check_events(const void* memory, std::size_t size) {
-    if (size < sizeof(EventsHeader)) fail(ErrorKind::CorruptState, "funnel state is truncated (%zu bytes)", size);
-    const auto& header = *static_cast<const EventsHeader*>(memory);
-    if (header.magic != kEventsMagic || header.version != kVersion)
-        fail(ErrorKind::CorruptState, "not a funnel state of version %u", kVersion);
-    const std::size_t payload = size - sizeof(EventsHeader);
-    if (header.window < 0 || (header.modes & ~kAllModes) != 0 || header.steps < 1 || header.steps > kMaxSteps ||
-        header.count < 0 || header.rows < 0 || payload % sizeof(Event) != 0 ||
-        static_cast<std::uint64_t>(header.count) != payload / sizeof(Event))
-        fail(ErrorKind::CorruptState, "funnel state has an inconsistent header (%zu bytes)", size);
-    const auto* events = reinterpret_cast<const Event*>(static_cast<const char*>(memory) + sizeof(EventsHeader));
-    for (std::int64_t i = 0; i < header.count; ++i)
-        if (events[i].step < 0 || events[i].step > header.steps || events[i].row < 0 || events[i].row >= header.rows)
-            fail(ErrorKind::CorruptState, "funnel state holds an impossible event");
-    return header;
+void FunnelState::count_rows(std::int64_t more) {
+    if (rows_ + more > std::numeric_limits<std::int32_t>::max())
+        fail(ErrorKind::LimitExceeded, "more than 2^31 rows in one group");
+    rows_ += more;
+}
+
+void FunnelState::add(std::int64_t ts, const bool* holds, int steps) {
+    if (steps != params_.steps)
+        fail(ErrorKind::ArrayShape, "the number of steps changed from %d to %d within a group", params_.steps, steps);
+    const auto row = static_cast<std::int32_t>(rows_);
+    count_rows(1);
+    const std::int64_t before = events_.size();
+    for (int i = 0; i < steps; ++i)
+        if (holds[i]) events_.push(Event{ts, i + 1, row});
+    if (events_.size() == before && (params_.modes & kStrictOrder)) events_.push(Event{ts, 0, row});
+    check_state_bytes(flat_bytes(), "funnel");
+}
+
+void FunnelState::merge(const FunnelState& other) {
+    if (other.params_.window != params_.window || other.params_.modes != params_.modes ||
+        other.params_.steps != params_.steps)
+        fail(ErrorKind::InvalidValue, "window, mode and steps must be the same for all rows of a group");
+    check_state_bytes(flat_bytes() + other.events_.bytes(), "funnel");
+    const auto offset = static_cast<std::int32_t>(rows_);
+    count_rows(other.rows_);
+    const std::int64_t first_new = events_.size();
+    events_.append(other.events_.data(), other.events_.size());
+    for (std::int64_t i = first_new; i < events_.size(); ++i) events_[i].row += offset;
+}
+
+std::size_t FunnelState::flat_bytes() const {
+    return sizeof(std::uint32_t) * 3 + sizeof(std::int64_t) * 3 + events_.bytes();
+}
+
+void FunnelState::write(void* memory) const {
+    FlatWriter(memory, flat_bytes(), kEventsMagic)
+        .put(static_cast<std::uint32_t>(params_.modes))
+        .put(static_cast<std::int32_t>(params_.steps))
+        .put(params_.window)
+        .put(rows_)
+        .put(events_.size())
+        .put(events_)
+        .finish();
+}
+
+FunnelState FunnelState::read(const void* memory, std::size_t size) {
+    FlatReader in(memory, size, "funnel", kEventsMagic);
+    Params params;
+    params.modes = in.get<std::uint32_t>();
+    params.steps = in.get<std::int32_t>();
+    params.window = in.get<std::int64_t>();
+    in.require(params.window >= 0 && (params.modes & ~kAllModes) == 0 && params.steps >= 1 &&
+               params.steps <= kMaxSteps);
+    FunnelState state(params);
+    state.rows_ = in.get<std::int64_t>();
+    in.require(state.rows_ >= 0 && state.rows_ <= std::numeric_limits<std::int32_t>::max());
+    in.get(state.events_, in.get<std::int64_t>());
+    in.finish();
+    for (std::int64_t i = 0; i < state.events_.size(); ++i) {
+        const Event& event = state.events_[i];
+        in.require(event.step >= 0 && event.step <= params.steps && event.row >= 0 && event.row < state.rows_);
+    }
+    return state;
+}
+
+Chain FunnelState::finish(const StopCheck& stop) {
+    return deepest_chain(events_.data(), events_.size(), params_.steps, params_.window, params_.modes, stop);
 }
 
 int retention_conditions(RetentionState state) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "memory.hpp"
 
 namespace eventml::core::funnel {
 
@@ -49,20 +50,38 @@ struct Chain {
 Chain deepest_chain(Event* events, std::int64_t count, int steps, std::int64_t window, unsigned modes,
                     const StopCheck& stop);
 
-// The serialized form of a funnel state: this header, then the events.
-struct EventsHeader {
-    std::uint32_t magic;
-    std::uint32_t version;
-    std::int64_t window;
-    std::uint32_t modes;
-    std::int32_t steps;
-    std::int64_t count;
-    std::int64_t rows;  // input rows seen (the next row id)
+struct Params {
+    std::int64_t window;  // microseconds, >= 0
+    unsigned modes;       // Mode bits
+    int steps;            // 1..kMaxSteps
 };
-void write_events_header(EventsHeader& header, std::int64_t window, unsigned modes, int steps, std::int64_t count,
-                         std::int64_t rows);
-// Validates a serialized block, header and every event; throws CorruptState.
-const EventsHeader& check_events(const void* memory, std::size_t size);
+
+// funnel's and funnel_times' state: the events of an entity's rows (one per
+// true step, and strict_order's placeholders) and how many rows it saw.
+class FunnelState {
+public:
+    explicit FunnelState(const Params& params);  // InvalidValue / ArrayShape for bad parameters
+    const Params& params() const { return params_; }
+    // A row at time ts where step i+1 holds when holds[i]; ArrayShape unless
+    // steps is the state's.
+    void add(std::int64_t ts, const bool* holds, int steps);
+    // Appends other's events, renumbering its rows after this state's (as
+    // ClickHouse does), so strict_once still tells rows apart. InvalidValue
+    // unless the parameters are the same.
+    void merge(const FunnelState& other);
+    FunnelState empty_copy() const { return FunnelState(params_); }
+    std::size_t flat_bytes() const;
+    void write(void* memory) const;
+    static FunnelState read(const void* memory, std::size_t size);  // validates every event; CorruptState
+    // The deepest chain (sorts the events in place).
+    Chain finish(const StopCheck& stop);
+
+private:
+    void count_rows(std::int64_t more);
+    Params params_;
+    std::int64_t rows_ = 0;  // input rows seen: the next row id
+    Block<Event> events_;
+};
 
 // ---- retention --------------------------------------------------------------
 //

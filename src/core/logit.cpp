@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "distributions.hpp"
+#include "flat.hpp"
 #include "ols.hpp"
 
 namespace eventml::core::logit {
@@ -15,7 +16,7 @@ namespace {
 
 constexpr std::uint32_t kStepMagic = 0x54534c45;      // "ELST"
 constexpr std::uint32_t kProgressMagic = 0x50474c45;  // "ELGP"
-constexpr std::uint32_t kRowsMagic = 0x57524c45;      // "ELRW"
+constexpr std::uint32_t kRowsMagic = 0x32524c45;      // "ELR2": logit_fit's rows, version 2
 constexpr std::uint16_t kVersion = 1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxHalvings = 30;
@@ -310,13 +311,85 @@ void Progress::model(FitOutput& out, const StopCheck& stop) const {
 
 // ---- In memory --------------------------------------------------------
 
-void fit_rows(const double* rows, std::int64_t count, int k, const Options& options, FitOutput& out,
-              const StopCheck& stop) {
-    const int width = row_width(k);
+RowsState::RowsState(const RowsParams& params) : params_(params) {
+    (void)ols::State::bytes(params.k);  // checks the column limit
+    check_options(params.options);
+}
+
+void RowsState::reserve(std::int64_t rows) {
+    const double row_bytes = sizeof(double) * width();
+    const double limit = 1024.0 * static_cast<double>(params_.memory_limit_kb);
+    if (rows * row_bytes > limit)
+        fail_with_hint(ErrorKind::LimitExceeded,
+                       "Raise eventml.logit_fit_memory_limit, or fit with logit_train(), which scans the data once "
+                       "per iteration instead of keeping it in memory.",
+                       "keeping %lld rows of %d columns needs more than eventml.logit_fit_memory_limit (%lld kB)",
+                       static_cast<long long>(rows), params_.k, static_cast<long long>(params_.memory_limit_kb));
+    rows_.reserve(rows * width(), static_cast<std::int64_t>(limit / row_bytes) * width());
+}
+
+void RowsState::add(bool y, const double* x, int n, double w) {
+    if (n != params_.k)
+        fail(ErrorKind::ArrayShape, "x has length %d, but earlier rows had length %d", n, params_.k);
+    ols::check_row(x, n, w);
+    if (w == 0) return;
+    reserve(size() + 1);
+    rows_.push(y ? 1 : 0);
+    rows_.push(w);
+    rows_.append(x, n);
+}
+
+void RowsState::merge(const RowsState& other) {
+    if (other.params_.k != params_.k)
+        fail(ErrorKind::ArrayShape, "cannot combine rows of %d and %d columns", params_.k, other.params_.k);
+    reserve(size() + other.size());
+    rows_.append(other.rows_.data(), other.rows_.size());
+}
+
+std::size_t RowsState::flat_bytes() const {
+    return sizeof(std::uint32_t) * 2 + sizeof(std::int32_t) * 2 + sizeof(double) + sizeof(std::int64_t) * 2 +
+           rows_.bytes();
+}
+
+void RowsState::write(void* memory) const {
+    FlatWriter(memory, flat_bytes(), kRowsMagic)
+        .put(static_cast<std::int32_t>(params_.k))
+        .put(static_cast<std::int32_t>(params_.options.max_iter))
+        .put(std::int32_t{0})
+        .put(params_.options.tolerance)
+        .put(params_.memory_limit_kb)
+        .put(size())
+        .put(rows_)
+        .finish();
+}
+
+RowsState RowsState::read(const void* memory, std::size_t size) {
+    FlatReader in(memory, size, "logit_fit", kRowsMagic);
+    RowsParams params;
+    params.k = in.get<std::int32_t>();
+    params.options.max_iter = in.get<std::int32_t>();
+    in.require(in.get<std::int32_t>() == 0);
+    params.options.tolerance = in.get<double>();
+    params.memory_limit_kb = in.get<std::int64_t>();
+    in.require(params.k >= 1 && params.k <= ols::kMaxColumns && params.memory_limit_kb >= 0 &&
+               params.options.max_iter >= 1 && params.options.max_iter <= kMaxIterations &&
+               params.options.tolerance > 0 && params.options.tolerance < 1);
+    RowsState state(params);
+    const auto count = in.get<std::int64_t>();
+    in.require(count >= 0 && static_cast<std::uint64_t>(count) <= size / sizeof(double));
+    in.get(state.rows_, count * state.width());
+    in.finish();
+    return state;
+}
+
+void RowsState::finish(FitOutput& out, const StopCheck& stop) const {
+    const int k = params_.k, width = this->width();
+    const double* rows = rows_.data();
+    const std::int64_t count = size();
     std::vector<double> progress_memory(Progress::bytes(0) / sizeof(double));
     std::vector<double> next_memory(Progress::bytes(k) / sizeof(double));
     std::vector<double> step_memory(Step::bytes(k) / sizeof(double));
-    Progress progress = Progress::create(progress_memory.data(), options);
+    Progress progress = Progress::create(progress_memory.data(), params_.options);
     // A row costs O(k^2): poll about every 4 M operations, so a cancel is seen in milliseconds.
     const std::int64_t poll_every = std::clamp<std::int64_t>((std::int64_t{1} << 22) / (std::int64_t{k} * k), 1, 65536);
     while (!progress.done()) {
@@ -332,30 +405,6 @@ void fit_rows(const double* rows, std::int64_t count, int k, const Options& opti
         progress = Progress::attach(progress_memory.data(), Progress::bytes(k));
     }
     progress.model(out, stop);
-}
-
-void write_rows_header(RowsHeader& header, int k, const Options& options, std::int64_t count) {
-    std::memset(&header, 0, sizeof header);
-    header.magic = kRowsMagic;
-    header.version = kVersion;
-    header.k = static_cast<std::uint16_t>(k);
-    header.max_iter = options.max_iter;
-    header.tolerance = options.tolerance;
-    header.count = count;
-}
-
-const RowsHeader& check_rows(const void* memory, std::size_t size) {
-    if (size < sizeof(RowsHeader)) fail(ErrorKind::CorruptState, "logit_fit state is truncated (%zu bytes)", size);
-    const auto& header = *static_cast<const RowsHeader*>(memory);
-    if (header.magic != kRowsMagic || header.version != kVersion)
-        fail(ErrorKind::CorruptState, "not a logit_fit state of version %d", kVersion);
-    check_options(Options{header.max_iter, header.tolerance});
-    if (header.k < 1 || header.k > ols::kMaxColumns || header.count < 0 ||
-        static_cast<std::uint64_t>(header.count) >
-            (size - sizeof(RowsHeader)) / (sizeof(double) * row_width(header.k)) ||
-        size != sizeof(RowsHeader) + sizeof(double) * row_width(header.k) * static_cast<std::size_t>(header.count))
-        fail(ErrorKind::CorruptState, "logit_fit state has an inconsistent size (%zu bytes)", size);
-    return header;
 }
 
 }  // namespace eventml::core::logit

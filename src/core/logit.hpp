@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "memory.hpp"
 #include "ols.hpp"
 
 namespace eventml::core::logit {
@@ -96,24 +97,37 @@ private:
     unsigned char* base_;
 };
 
-// Rows kept in memory by logit_fit: each row is y, w, x[0..k-1].
-constexpr int row_width(int k) { return k + 2; }
-// Runs IRLS to the end over count rows and writes the model.
-void fit_rows(const double* rows, std::int64_t count, int k, const Options& options, FitOutput& out,
-              const StopCheck& stop);
-
-// The serialized form of logit_fit's kept rows: this header, then the rows.
-struct RowsHeader {
-    std::uint32_t magic;
-    std::uint16_t version;
-    std::uint16_t k;
-    std::int32_t max_iter;
-    std::int32_t unused;
-    double tolerance;
-    std::int64_t count;
+// logit_fit's state: the rows kept in memory to iterate over, each y, w,
+// x[0..k-1].
+struct RowsParams {
+    int k;                        // 1..ols::kMaxColumns
+    Options options;
+    std::int64_t memory_limit_kb;  // the most memory the rows may take (eventml.logit_fit_memory_limit)
 };
-void write_rows_header(RowsHeader& header, int k, const Options& options, std::int64_t count);
-// Validates a serialized block (header and size); throws CorruptState.
-const RowsHeader& check_rows(const void* memory, std::size_t size);
+
+class RowsState {
+public:
+    explicit RowsState(const RowsParams& params);  // validates k and the options
+    const RowsParams& params() const { return params_; }
+    std::int64_t size() const { return rows_.size() / width(); }
+    // A row (x of length n); ArrayShape unless n is k, InvalidValue for a
+    // non-finite x or a negative or non-finite w; a row of weight 0 changes
+    // nothing and is not kept. LimitExceeded past the memory limit.
+    void add(bool y, const double* x, int n, double w);
+    // ArrayShape unless other has the same k.
+    void merge(const RowsState& other);
+    RowsState empty_copy() const { return RowsState(params_); }
+    std::size_t flat_bytes() const;
+    void write(void* memory) const;
+    static RowsState read(const void* memory, std::size_t size);  // validates; CorruptState
+    // Runs IRLS to the end over the rows and writes the model (rows > 0).
+    void finish(FitOutput& out, const StopCheck& stop) const;
+
+private:
+    int width() const { return params_.k + 2; }
+    void reserve(std::int64_t rows);
+    RowsParams params_;
+    Block<double> rows_;
+};
 
 }  // namespace eventml::core::logit

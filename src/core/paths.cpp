@@ -1,5 +1,6 @@
 #include "paths.hpp"
 
+#include "flat.hpp"
 #include "saturating.hpp"
 
 #include <algorithm>
@@ -10,8 +11,7 @@
 namespace eventml::core::paths {
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x48544150;  // "PATH"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kStateMagic = 0x32485450;  // "PTH2": path state, version 2
 constexpr std::int64_t kMicrosPerSecond = 1000000;
 constexpr std::size_t kShownPatternBytes = 80;
 
@@ -332,6 +332,29 @@ int compare_names(const Node& a, const Node& b) {
     return a.event.length < b.event.length ? -1 : a.event.length > b.event.length ? 1 : 0;
 }
 
+// What sequenceNextNode rejects: head with backward, tail with forward,
+// first_match/last_match without steps, too many steps; nullptr when none.
+const char* next_problem(const NextParams& p) {
+    if (p.base == Base::Head && p.direction == Direction::Backward) return "base head goes with direction forward only";
+    if (p.base == Base::Tail && p.direction == Direction::Forward) return "base tail goes with direction backward only";
+    if ((p.base == Base::FirstMatch || p.base == Base::LastMatch) && p.steps < 1)
+        return "bases first_match and last_match need at least one step";
+    if (p.steps < 0 || p.steps > kMaxConditions) return "takes 0 to 32 steps";
+    return nullptr;
+}
+ErrorKind problem_kind(const NextParams& p) {
+    return p.steps < 0 || p.steps > kMaxConditions ? ErrorKind::ArrayShape : ErrorKind::InvalidValue;
+}
+
+const char* kind_name(Kind kind) {
+    switch (kind) {
+        case Kind::Agg: return "path_agg";
+        case Kind::Match: return "path_match/path_count";
+        case Kind::Next: return "path_next";
+    }
+    return "path";
+}
+
 bool same_name(const Node& a, const Node& b) {
     return a.event.length == b.event.length && std::memcmp(a.name, b.name, a.event.length) == 0;
 }
@@ -413,17 +436,6 @@ Base parse_base(const char* text) {
     fail(ErrorKind::InvalidValue, "unknown base \"%s\" (expected head, tail, first_match or last_match)", text);
 }
 
-void check_next(Direction direction, Base base, int steps) {
-    if (base == Base::Head && direction == Direction::Backward)
-        fail(ErrorKind::InvalidValue, "base head goes with direction forward only");
-    if (base == Base::Tail && direction == Direction::Forward)
-        fail(ErrorKind::InvalidValue, "base tail goes with direction backward only");
-    if ((base == Base::FirstMatch || base == Base::LastMatch) && steps < 1)
-        fail(ErrorKind::InvalidValue, "bases first_match and last_match need at least one step");
-    if (steps < 0 || steps > kMaxConditions)
-        fail(ErrorKind::ArrayShape, "path_next takes 0 to %d steps, got %d", kMaxConditions, steps);
-}
-
 std::int64_t next_node(Direction direction, Base base, int steps, Node* nodes, std::int64_t n) {
     std::stable_sort(nodes, nodes + n, [](const Node& a, const Node& b) {
         if (a.event.time != b.event.time) return a.event.time < b.event.time;
@@ -455,71 +467,192 @@ std::int64_t next_node(Direction direction, Base base, int steps, Node* nodes, s
     return -1;
 }
 
-StateHeader make_header(Kind kind, int conditions, int options, int pattern_bytes, std::int64_t keep) {
-    StateHeader header;
-    std::memset(&header, 0, sizeof header);
-    header.magic = kStateMagic;
-    header.version = kVersion;
-    header.kind = kind;
-    header.conditions = conditions;
-    header.options = options;
-    header.pattern_bytes = pattern_bytes;
-    header.keep = keep;
-    return header;
+std::int32_t check_keep(std::int32_t keep) {
+    if (keep == 0 || keep == std::numeric_limits<std::int32_t>::min())
+        fail(ErrorKind::InvalidValue,
+             "keep must be a positive count (the first events) or a negative one (the last events), got %d", keep);
+    return keep;
 }
 
-const StateHeader& check_state(const void* memory, std::size_t size) {
-    if (size < sizeof(StateHeader)) fail(ErrorKind::CorruptState, "path state is truncated (%zu bytes)", size);
-    const auto& header = *static_cast<const StateHeader*>(memory);
-    if (header.magic != kStateMagic || header.version != kVersion)
-        fail(ErrorKind::CorruptState, "not a path state of version %u", kVersion);
-    const auto inconsistent = [&] {
-        fail(ErrorKind::CorruptState, "path state has an inconsistent header (%zu bytes)", size);
-    };
-    const std::int32_t direction = header.options & 1, base = header.options >> 1;
-    bool valid = false;
-    switch (header.kind) {
-        case Kind::Path:
-            valid = header.conditions == 0 && (header.options == 0 || header.options == 1) &&
-                    header.pattern_bytes == 0 && header.keep >= std::numeric_limits<std::int32_t>::min() &&
-                    header.keep <= std::numeric_limits<std::int32_t>::max();
-            break;
-        case Kind::Pattern:
-            valid = header.conditions >= 1 && header.conditions <= kMaxConditions && header.options == 0 &&
-                    header.pattern_bytes >= 0 && header.keep == 0 && header.name_bytes == 0;
-            break;
-        case Kind::Next:
-            valid = header.conditions >= 0 && header.conditions <= kMaxConditions && header.options >= 0 &&
-                    base <= static_cast<std::int32_t>(Base::LastMatch) && header.pattern_bytes == 0 && header.keep == 0;
-            if (valid) {
-                try {
-                    check_next(static_cast<Direction>(direction), static_cast<Base>(base), header.conditions);
-                } catch (const Error&) {
-                    valid = false;
-                }
-            }
-            break;
+PathState::PathState(const AggParams& params) : kind_(Kind::Agg), agg_(params) {
+    if (params.keep == std::numeric_limits<std::int32_t>::min()) check_keep(params.keep);
+}
+
+PathState::PathState(const MatchParams& params) : kind_(Kind::Match) {
+    if (params.conditions < 1 || params.conditions > kMaxConditions)
+        fail(ErrorKind::ArrayShape, "takes 1 to %d conditions, got %d", kMaxConditions, params.conditions);
+    check_state_bytes(params.length, "path pattern");
+    match_.conditions = params.conditions;
+    pattern_.append(params.pattern, static_cast<std::int64_t>(params.length));
+}
+
+PathState::PathState(const NextParams& params) : kind_(Kind::Next), next_(params) {
+    if (const char* problem = next_problem(params)) fail(problem_kind(params), "%s", problem);
+}
+
+void PathState::push(const Event& event, const char* name) {
+    check_state_bytes(flat_bytes() + sizeof event + event.length, kind_name(kind_));
+    events_.push(event);
+    names_.append(name, event.length);
+}
+
+void PathState::add_named(std::int64_t ts, const char* name, std::size_t length) {
+    if (length > kMaxStateBytes) check_state_bytes(length, kind_name(kind_));
+    push(Event{ts, 0, static_cast<std::uint32_t>(length), 0}, name);
+}
+
+namespace {
+
+std::uint32_t condition_bits(const bool* holds, int n) {
+    std::uint32_t bits = 0;
+    for (int i = 0; i < n; ++i)
+        if (holds[i]) bits |= 1u << i;
+    return bits;
+}
+
+}  // namespace
+
+void PathState::add_conditions(std::int64_t ts, const bool* holds, int n) {
+    if (n != match_.conditions)
+        fail(ErrorKind::ArrayShape, "the number of conditions changed from %d to %d within a group", match_.conditions,
+             n);
+    const Event event{ts, condition_bits(holds, n), 0, 0};
+    if (event.bits != 0) push(event, nullptr);
+}
+
+void PathState::add_next(std::int64_t ts, const char* name, std::size_t length, bool base, const bool* steps, int n) {
+    if (n != next_.steps)
+        fail(ErrorKind::ArrayShape, "the number of steps changed from %d to %d within a group", next_.steps, n);
+    if (length > kMaxStateBytes) check_state_bytes(length, kind_name(kind_));
+    push(Event{ts, condition_bits(steps, n), static_cast<std::uint32_t>(length), base ? 1u : 0u}, name);
+}
+
+void PathState::merge(const PathState& other) {
+    const bool same =
+        kind_ == other.kind_ && agg_.collapse == other.agg_.collapse && agg_.keep == other.agg_.keep &&
+        match_.conditions == other.match_.conditions && next_.direction == other.next_.direction &&
+        next_.base == other.next_.base && next_.steps == other.next_.steps &&
+        pattern_.size() == other.pattern_.size() &&
+        std::memcmp(pattern_.data(), other.pattern_.data(), pattern_.bytes()) == 0;
+    if (!same)
+        fail(ErrorKind::InvalidValue,
+             "the pattern, options and number of conditions must be the same for all rows of a group");
+    check_state_bytes(flat_bytes() + other.events_.bytes() + other.names_.bytes(), kind_name(kind_));
+    events_.append(other.events_.data(), other.events_.size());
+    names_.append(other.names_.data(), other.names_.size());
+}
+
+PathState PathState::empty_copy() const {
+    PathState state(kind_);
+    state.agg_ = agg_;
+    state.match_ = match_;
+    state.next_ = next_;
+    state.pattern_.append(pattern_.data(), pattern_.size());
+    return state;
+}
+
+// Magic, kind, then the parameters of every kind (unused ones at their
+// defaults), the three sizes and the three lists.
+std::size_t PathState::flat_bytes() const {
+    return sizeof(std::uint32_t) * 2 + sizeof(std::int32_t) * 6 + sizeof(std::int64_t) * 3 + pattern_.bytes() +
+           events_.bytes() + names_.bytes();
+}
+
+void PathState::write(void* memory) const {
+    FlatWriter(memory, flat_bytes(), kStateMagic)
+        .put(static_cast<std::uint32_t>(kind_))
+        .put(static_cast<std::int32_t>(agg_.collapse))
+        .put(agg_.keep)
+        .put(static_cast<std::int32_t>(match_.conditions))
+        .put(static_cast<std::int32_t>(next_.direction))
+        .put(static_cast<std::int32_t>(next_.base))
+        .put(static_cast<std::int32_t>(next_.steps))
+        .put(pattern_.size())
+        .put(events_.size())
+        .put(names_.size())
+        .put(pattern_)
+        .put(events_)
+        .put(names_)
+        .finish();
+}
+
+PathState PathState::read(const void* memory, std::size_t size) {
+    FlatReader in(memory, size, "path", kStateMagic);
+    const auto kind = in.get<std::uint32_t>();
+    const auto collapse = in.get<std::int32_t>();
+    const auto keep = in.get<std::int32_t>();
+    const auto conditions = in.get<std::int32_t>();
+    const auto direction = in.get<std::int32_t>();
+    const auto base = in.get<std::int32_t>();
+    const auto steps = in.get<std::int32_t>();
+    const auto pattern_bytes = in.get<std::int64_t>();
+    const auto count = in.get<std::int64_t>();
+    const auto name_bytes = in.get<std::int64_t>();
+    const bool defaults_agg = collapse == 0 && keep == 0;
+    const bool defaults_match = conditions == 0 && pattern_bytes == 0;
+    const bool defaults_next = direction == 0 && base == 0 && steps == 0;
+    PathState state(static_cast<Kind>(kind));
+    if (kind == static_cast<std::uint32_t>(Kind::Agg)) {
+        in.require(defaults_match && defaults_next && (collapse == 0 || collapse == 1) &&
+                   keep != std::numeric_limits<std::int32_t>::min());
+        state.agg_ = AggParams{collapse == 1, keep};
+    } else if (kind == static_cast<std::uint32_t>(Kind::Match)) {
+        in.require(defaults_agg && defaults_next && conditions >= 1 && conditions <= kMaxConditions &&
+                   name_bytes == 0);
+        state.match_.conditions = conditions;
+    } else {
+        in.require(kind == static_cast<std::uint32_t>(Kind::Next) && defaults_agg && defaults_match &&
+                   (direction == 0 || direction == 1) && base >= 0 &&
+                   base <= static_cast<std::int32_t>(Base::LastMatch));
+        state.next_ = NextParams{static_cast<Direction>(direction), static_cast<Base>(base), steps};
+        in.require(next_problem(state.next_) == nullptr);
     }
-    if (!valid || header.count < 0 || header.name_bytes < 0) inconsistent();
-    const std::size_t body = size - sizeof(StateHeader);
-    if (static_cast<std::uint64_t>(header.count) > body / sizeof(Event) ||
-        body - static_cast<std::size_t>(header.count) * sizeof(Event) !=
-            static_cast<std::uint64_t>(header.pattern_bytes) + static_cast<std::uint64_t>(header.name_bytes))
-        inconsistent();
-    const auto* events = reinterpret_cast<const Event*>(static_cast<const char*>(memory) + sizeof(StateHeader));
-    const std::uint64_t allowed_bits =
-        header.conditions == 32 ? 0xffffffffull : (std::uint64_t{1} << header.conditions) - 1;
+    state.pattern_.append(in.get_bytes(pattern_bytes), pattern_bytes);
+    in.get(state.events_, count);
+    in.get(state.names_, name_bytes);
+    in.finish();
+    const int bit_count = kind == static_cast<std::uint32_t>(Kind::Match) ? conditions
+                          : kind == static_cast<std::uint32_t>(Kind::Next) ? steps
+                                                                           : 0;
+    const std::uint64_t allowed_bits = (std::uint64_t{1} << bit_count) - 1;
     std::uint64_t names = 0;
-    for (std::int64_t i = 0; i < header.count; ++i) {
-        const Event& event = events[i];
+    for (std::int64_t i = 0; i < count; ++i) {
+        const Event& event = state.events_[i];
         names += event.length;
-        const bool ok = (event.bits & ~allowed_bits) == 0 &&
-                        (header.kind == Kind::Pattern ? event.bits != 0 && event.length == 0 && event.base == 0
-                                                      : header.kind == Kind::Next || event.base == 0);
-        if (!ok) fail(ErrorKind::CorruptState, "path state holds an impossible event");
+        in.require((event.bits & ~allowed_bits) == 0 &&
+                   (state.kind_ == Kind::Match ? event.bits != 0 && event.length == 0 && event.base == 0
+                                               : state.kind_ == Kind::Next || event.base == 0));
     }
-    if (names != static_cast<std::uint64_t>(header.name_bytes)) inconsistent();
-    return header;
+    in.require(names == static_cast<std::uint64_t>(name_bytes));
+    return state;
+}
+
+void PathState::nodes(Node* out) const {
+    const char* name = names_.data();
+    for (std::int64_t i = 0; i < events_.size(); ++i) {
+        out[i] = Node{events_[i], name};
+        name += events_[i].length;
+    }
+}
+
+std::int64_t PathState::path(Node* nodes_out) const {
+    nodes(nodes_out);
+    return order_path(nodes_out, events_.size(), agg_.collapse, agg_.keep);
+}
+
+std::int64_t PathState::next_node(Node* nodes_out) const {
+    nodes(nodes_out);
+    return paths::next_node(next_.direction, next_.base, next_.steps, nodes_out, events_.size());
+}
+
+void PathState::sort() { sort_events(events_.data(), events_.size()); }
+
+bool PathState::matches(const Action* actions, std::size_t count, const StopCheck& stop) const {
+    return paths::match(actions, count, events_.data(), events_.size(), stop);
+}
+
+std::int64_t PathState::count_matches(const Action* actions, std::size_t count, const StopCheck& stop) const {
+    return paths::count_matches(actions, count, events_.data(), events_.size(), stop);
 }
 
 }  // namespace eventml::core::paths

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "error.hpp"
+#include "memory.hpp"
 
 namespace eventml::core::paths {
 
@@ -87,14 +88,11 @@ struct Node {
 // returns how many.
 std::int64_t order_path(Node* nodes, std::int64_t n, bool collapse, std::int64_t keep);
 
-enum class Direction { Forward, Backward };
-enum class Base { Head, Tail, FirstMatch, LastMatch };
+enum class Direction : std::int32_t { Forward, Backward };
+enum class Base : std::int32_t { Head, Tail, FirstMatch, LastMatch };
 // Parse the names ClickHouse uses; InvalidValue for anything else.
 Direction parse_direction(const char* text);
 Base parse_base(const char* text);
-// Rejects the combinations sequenceNextNode rejects: head with backward,
-// tail with forward, first_match/last_match without steps.
-void check_next(Direction direction, Base base, int steps);
 
 // sequenceNextNode: sorts nodes by (time, name bytes), ties in input order,
 // and returns the index (into the sorted nodes) of the node right after
@@ -102,28 +100,88 @@ void check_next(Direction direction, Base base, int steps);
 // base node, or -1 when there is none.
 std::int64_t next_node(Direction direction, Base base, int steps, Node* nodes, std::int64_t n);
 
-// ---- serialized state ---------------------------------------------------------------
+// ---- the states ---------------------------------------------------------------------
 //
-// One state type serves the family: a header, then `count` Events, then
-// the pattern text (path_match/path_count), then the names of the events,
-// back to back in event order (path_agg, path_next).
+// The four aggregates share one state type (and one combine, serialize and
+// deserialize function in SQL); each kind has its own parameters, fixed by
+// its group's first row.
 
-enum class Kind : std::uint32_t { Path = 1, Pattern = 2, Next = 3 };
-
-struct StateHeader {
-    std::uint32_t magic;
-    std::uint32_t version;
-    Kind kind;
-    std::int32_t conditions;     // Pattern: conditions; Next: steps
-    std::int32_t options;        // Path: collapse; Next: direction | base << 1
-    std::int32_t pattern_bytes;  // Pattern
-    std::int64_t keep;           // Path
-    std::int64_t count;
-    std::int64_t name_bytes;
+// path_agg(ts, event [, collapse_repeats [, keep]]).
+struct AggParams {
+    bool collapse = false;
+    std::int32_t keep = 0;  // first keep (> 0) or last -keep (< 0) events; 0: all
 };
-StateHeader make_header(Kind kind, int conditions, int options, int pattern_bytes, std::int64_t keep);
-// Validates a serialized state (header, sizes, every node); throws
-// CorruptState. Returns the header.
-const StateHeader& check_state(const void* memory, std::size_t size);
+// An explicit keep argument; InvalidValue for 0 and for INT32_MIN.
+std::int32_t check_keep(std::int32_t keep);
+
+// path_match / path_count(pattern, ts, conds). The state keeps a copy of the
+// pattern (its params point there).
+struct MatchParams {
+    int conditions = 0;  // 1..kMaxConditions
+    const char* pattern = "";
+    std::size_t length = 0;
+};
+
+// path_next(direction, base, ts, event, base_cond [, steps]).
+struct NextParams {
+    Direction direction = Direction::Forward;
+    Base base = Base::Head;
+    int steps = 0;  // 0..kMaxConditions
+};
+
+enum class Kind : std::uint32_t { Agg = 1, Match = 2, Next = 3 };
+
+class PathState {
+public:
+    // Each validates its parameters (InvalidValue, ArrayShape); a pattern is
+    // compiled by the caller, which keeps the compiled form.
+    explicit PathState(const AggParams& params);
+    explicit PathState(const MatchParams& params);
+    explicit PathState(const NextParams& params);
+
+    Kind kind() const { return kind_; }
+    const AggParams& agg_params() const { return agg_; }
+    MatchParams match_params() const { return {match_.conditions, pattern_.data(), pattern_.bytes()}; }
+    const NextParams& next_params() const { return next_; }
+    std::int64_t size() const { return events_.size(); }  // events kept
+
+    // The rows of each kind: path_agg keeps every row with its name,
+    // path_match/path_count the rows where some of the n conditions holds,
+    // path_next every row with its name, base condition and step flags.
+    // ArrayShape when n is not the state's.
+    void add_named(std::int64_t ts, const char* name, std::size_t length);
+    void add_conditions(std::int64_t ts, const bool* holds, int n);
+    void add_next(std::int64_t ts, const char* name, std::size_t length, bool base, const bool* steps, int n);
+    // Appends other's events after this state's, so rows at one time keep the
+    // order of the partial states; InvalidValue unless kind and parameters
+    // are the same.
+    void merge(const PathState& other);
+    PathState empty_copy() const;
+    std::size_t flat_bytes() const;
+    void write(void* memory) const;
+    static PathState read(const void* memory, std::size_t size);  // validates every event; CorruptState
+
+    // Finals. nodes has room for size() nodes. path: the chosen nodes at the
+    // front, returns how many; next: the index of the node found, or -1.
+    std::int64_t path(Node* nodes) const;
+    std::int64_t next_node(Node* nodes) const;
+    // path_match / path_count with the state's pattern compiled; sort the
+    // events first (in place: the state means the same afterwards).
+    void sort();
+    bool matches(const Action* actions, std::size_t count, const StopCheck& stop) const;
+    std::int64_t count_matches(const Action* actions, std::size_t count, const StopCheck& stop) const;
+
+private:
+    explicit PathState(Kind kind) : kind_(kind) {}
+    void nodes(Node* out) const;
+    void push(const Event& event, const char* name);
+    Kind kind_;
+    AggParams agg_;
+    MatchParams match_;
+    NextParams next_;
+    Block<char> pattern_;
+    Block<Event> events_;
+    Block<char> names_;  // back to back in event order
+};
 
 }  // namespace eventml::core::paths

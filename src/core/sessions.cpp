@@ -1,5 +1,6 @@
 #include "sessions.hpp"
 
+#include "flat.hpp"
 #include "saturating.hpp"
 
 #include <algorithm>
@@ -9,8 +10,7 @@
 namespace eventml::core::sessions {
 namespace {
 
-constexpr std::uint32_t kTimesMagic = 0x53534553;  // "SESS"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kTimesMagic = 0x32534553;  // "SES2": sessionize, version 2
 
 // True when event ts (at or after the previous event last) starts a new
 // session that began at start.
@@ -66,24 +66,47 @@ Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, con
     return s;
 }
 
-void write_times_header(TimesHeader& header, const Rule& rule, std::int64_t count) {
-    std::memset(&header, 0, sizeof header);
-    header.magic = kTimesMagic;
-    header.version = kVersion;
-    header.gap = rule.gap;
-    header.max_length = rule.max_length;
-    header.count = count;
+TimesState::TimesState(const Rule& rule) : rule_(rule) { check_rule(rule); }
+
+void TimesState::add(std::int64_t ts) {
+    check_state_bytes(flat_bytes() + sizeof ts, "sessionize");
+    times_.push(ts);
 }
 
-const TimesHeader& check_times(const void* memory, std::size_t size) {
-    if (size < sizeof(TimesHeader)) fail(ErrorKind::CorruptState, "sessionize state is truncated (%zu bytes)", size);
-    const auto& header = *static_cast<const TimesHeader*>(memory);
-    if (header.magic != kTimesMagic || header.version != kVersion)
-        fail(ErrorKind::CorruptState, "not a sessionize state of version %u", kVersion);
-    if (header.gap < 0 || (header.max_length < 0 && header.max_length != kNoMaxLength) || header.count < 1 || static_cast<std::uint64_t>(header.count) != (size - sizeof(TimesHeader)) / sizeof(std::int64_t) ||
-        (size - sizeof(TimesHeader)) % sizeof(std::int64_t) != 0)
-        fail(ErrorKind::CorruptState, "sessionize state has an inconsistent size (%zu bytes)", size);
-    return header;
+void TimesState::merge(const TimesState& other) {
+    if (other.rule_.gap != rule_.gap || other.rule_.max_length != rule_.max_length)
+        fail(ErrorKind::InvalidValue, "gap and max_length must be the same for all rows of a group");
+    check_state_bytes(flat_bytes() + other.times_.bytes(), "sessionize");
+    times_.append(other.times_.data(), other.times_.size());
 }
+
+std::size_t TimesState::flat_bytes() const {
+    return sizeof(std::uint32_t) + sizeof rule_.gap + sizeof rule_.max_length + sizeof(std::int64_t) + times_.bytes();
+}
+
+void TimesState::write(void* memory) const {
+    FlatWriter(memory, flat_bytes(), kTimesMagic)
+        .put(rule_.gap)
+        .put(rule_.max_length)
+        .put(times_.size())
+        .put(times_)
+        .finish();
+}
+
+TimesState TimesState::read(const void* memory, std::size_t size) {
+    FlatReader in(memory, size, "sessionize", kTimesMagic);
+    Rule rule;
+    rule.gap = in.get<std::int64_t>();
+    rule.max_length = in.get<std::int64_t>();
+    in.require(rule.gap >= 0 && (rule.max_length >= 0 || rule.max_length == kNoMaxLength));
+    TimesState state(rule);
+    const auto count = in.get<std::int64_t>();
+    in.require(count >= 1);
+    in.get(state.times_, count);
+    in.finish();
+    return state;
+}
+
+Summary TimesState::finish(const StopCheck& stop) { return summarize(times_.data(), times_.size(), rule_, stop); }
 
 }  // namespace eventml::core::sessions

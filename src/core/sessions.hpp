@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "memory.hpp"
 
 namespace eventml::core::sessions {
 
@@ -48,16 +49,24 @@ struct Summary {
 // (count > 0). Polls stop while sorting large inputs.
 Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, const StopCheck& stop);
 
-// The serialized form of sessionize's state: this header, then the times.
-struct TimesHeader {
-    std::uint32_t magic;
-    std::uint32_t version;
-    std::int64_t gap;
-    std::int64_t max_length;
-    std::int64_t count;
+// sessionize's state: the rule and an entity's event times, in any order.
+class TimesState {
+public:
+    explicit TimesState(const Rule& rule);  // checks the rule
+    const Rule& params() const { return rule_; }
+    void add(std::int64_t ts);
+    // InvalidValue unless other has the same rule.
+    void merge(const TimesState& other);
+    TimesState empty_copy() const { return TimesState(rule_); }
+    std::size_t flat_bytes() const;
+    void write(void* memory) const;
+    static TimesState read(const void* memory, std::size_t size);  // validates; CorruptState
+    // Sorts the times and summarizes them (needs at least one).
+    Summary finish(const StopCheck& stop);
+
+private:
+    Rule rule_;
+    Block<std::int64_t> times_;
 };
-void write_times_header(TimesHeader& header, const Rule& rule, std::int64_t count);
-// Validates a serialized block (header, rule and size); throws CorruptState.
-const TimesHeader& check_times(const void* memory, std::size_t size);
 
 }  // namespace eventml::core::sessions

@@ -1,10 +1,13 @@
 #include "boundary.hpp"
 
+#include "memory.hpp"
+
 #include <cstdio>
 #include <new>
 
 extern "C" {
 #include "miscadmin.h"
+#include "utils/memutils.h"
 #include "utils/elog.h"
 }
 
@@ -39,6 +42,7 @@ void capture(Failure& failure) noexcept {
         throw;
     } catch (const core::Error& e) {
         record(failure, sqlstate_of(e.kind()), e.what());
+        failure.hint = e.hint();
         failure.cancelled = e.kind() == core::ErrorKind::Cancelled;
     } catch (const std::bad_alloc&) {
         record(failure, ERRCODE_OUT_OF_MEMORY, "out of memory");
@@ -55,8 +59,19 @@ void raise(const char* function, const Failure& failure) {
         // The interrupt was consumed without an error (rare): still stop.
         ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("%s: canceled", function)));
     }
-    ereport(ERROR, (errcode(failure.sqlstate), errmsg("%s: %s", function, failure.message)));
+    ereport(ERROR, (errcode(failure.sqlstate), errmsg("%s: %s", function, failure.message),
+                    failure.hint != nullptr ? errhint("%s", failure.hint) : 0));
     pg_unreachable();
+}
+
+void install_core_allocator() {
+    core::install_allocator(core::Allocator{
+        [](std::size_t bytes) -> void* {
+            // An invalid size would raise an ERROR; it is a failure to allocate.
+            if (!AllocHugeSizeIsValid(bytes)) return nullptr;
+            return MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
+        },
+        [](void* block) { pfree(block); }});
 }
 
 core::StopCheck interrupt_check() { return core::StopCheck(&stop_requested); }

@@ -11,7 +11,10 @@ extern "C" {
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "utils/palloc.h"
 }
+
+#include <utility>
 
 #include "error.hpp"
 
@@ -31,6 +34,7 @@ struct Failure {
     bool set = false;
     bool cancelled = false;
     int sqlstate = 0;
+    const char* hint = nullptr;  // a string literal
     char message[512];  // left uninitialized: guarded() runs once per row
 };
 
@@ -40,18 +44,30 @@ void capture(Failure& failure) noexcept;
 // pending query cancel). Never returns.
 [[noreturn]] void raise(const char* function, const Failure& failure);
 
-// Runs body (core code) and turns any exception into an ERROR that names
+// Runs body (core code) with context as the current memory context (where
+// core states grow: the allocator installed by install_core_allocator()
+// allocates there) and turns any exception into an ERROR that names
 // function. Body must not call PostgreSQL functions.
 template <typename Body>
-void guarded(const char* function, Body&& body) {
+void guarded(const char* function, MemoryContext context, Body&& body) {
     Failure failure;
+    const MemoryContext caller = MemoryContextSwitchTo(context);
     try {
         body();
     } catch (...) {
         capture(failure);
     }
+    MemoryContextSwitchTo(caller);
     if (failure.set) raise(function, failure);
 }
+template <typename Body>
+void guarded(const char* function, Body&& body) {
+    guarded(function, CurrentMemoryContext, std::forward<Body>(body));
+}
+
+// Makes core::allocate use palloc in the current memory context, returning
+// NULL (core throws std::bad_alloc) instead of raising an ERROR. _PG_init.
+void install_core_allocator();
 
 // The core's "should I stop" callback, answered from PostgreSQL's interrupt
 // flags; guarded() then lets CHECK_FOR_INTERRUPTS raise the cancel.

@@ -1,6 +1,6 @@
 // SQL glue for logit_fit, logit_train (through the logit_irls_* pieces),
 // logit_predict and summary(logit_model).
-#include "boundary.hpp"
+#include "aggregate.hpp"
 #include "distributions.hpp"
 #include "logit.hpp"
 #include "model.hpp"
@@ -34,46 +34,6 @@ enum LogitModelField {
 // eventml.logit_fit_memory_limit, in kB: the most memory logit_fit's kept
 // rows may take in one aggregate state.
 int memory_limit_kb = 1024 * 1024;
-
-// logit_fit's transition state: the rows (y, w, x...) as one growing float8
-// block in the aggregate memory context.
-struct KeptRows {
-    int k;
-    logit::Options options;
-    int64 count;
-    int64 capacity;
-    double* rows;
-};
-
-// A new state in context (the aggregate's); its rows grow there.
-KeptRows* new_kept_rows(MemoryContext context, int k, const logit::Options& options, int64 capacity) {
-    auto* state = static_cast<KeptRows*>(MemoryContextAlloc(context, sizeof(KeptRows)));
-    state->k = k;
-    state->options = options;
-    state->count = 0;
-    state->capacity = capacity;
-    state->rows = static_cast<double*>(
-        MemoryContextAllocHuge(context, sizeof(double) * logit::row_width(k) * capacity));
-    return state;
-}
-
-// Makes room for extra more rows, doubling, within the memory limit.
-void reserve_rows(KeptRows* state, int64 extra) {
-    const int64 needed = state->count + extra;
-    if (needed <= state->capacity) return;
-    const double row_bytes = sizeof(double) * logit::row_width(state->k);
-    const double limit = 1024.0 * memory_limit_kb;
-    if (needed * row_bytes > limit)
-        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                        errmsg("logit_fit: keeping %lld rows of %d columns needs more than "
-                               "eventml.logit_fit_memory_limit (%d kB)",
-                               static_cast<long long>(needed), state->k, memory_limit_kb),
-                        errhint("Raise eventml.logit_fit_memory_limit, or fit with logit_train(), which scans "
-                                "the data once per iteration instead of keeping it in memory.")));
-    state->rows = static_cast<double*>(eventml::pg::grow_block(state->rows, &state->capacity, needed,
-                                                                 static_cast<std::size_t>(row_bytes),
-                                                                 static_cast<int64>(limit / row_bytes)));
-}
 
 // Reads the options of logit_fit(y, x, weight, max_iter, tolerance).
 logit::Options read_options(FunctionCallInfo fcinfo) {
@@ -156,92 +116,30 @@ void define_logit_settings() {
 // row. Rows with a NULL in y, x (or an element of x) or weight are skipped,
 // and so are rows of weight 0, which change nothing.
 EVENTML_FUNCTION(logit_fit_trans) {
-    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "logit_fit_trans");
-    KeptRows* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
     const bool weighted = PG_NARGS() > 3;
-    if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (weighted && PG_ARGISNULL(3))) {
-        if (state == nullptr) PG_RETURN_NULL();
-        PG_RETURN_POINTER(state);
-    }
+    if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || (weighted && PG_ARGISNULL(3)))
+        return eventml::pg::skip_row<logit::RowsState>(fcinfo, "logit_fit_trans");
     const bool y = PG_GETARG_BOOL(1);
     const eventml::pg::Float8Array x = eventml::pg::read_float8_array(PG_GETARG_ARRAYTYPE_P(2), "logit_fit", "x");
     const double weight = weighted ? PG_GETARG_FLOAT8(3) : 1.0;
-    if (x.values == nullptr) {
-        if (state == nullptr) PG_RETURN_NULL();
-        PG_RETURN_POINTER(state);
-    }
-    if (state == nullptr) {
-        const logit::Options options = read_options(fcinfo);
-        guarded("logit_fit", [&] { (void)core::ols::State::bytes(x.length); });  // checks the column limit
-        state = new_kept_rows(aggregate_context, x.length, options, 16);
-    }
-    if (x.length != state->k)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("logit_fit: x has length %d, but earlier rows had length %d", x.length, state->k)));
-    guarded("logit_fit", [&] { core::ols::check_row(x.values, x.length, weight); });
-    if (weight == 0) PG_RETURN_POINTER(state);
-    reserve_rows(state, 1);
-    double* row = state->rows + state->count * logit::row_width(state->k);
-    row[0] = y ? 1 : 0;
-    row[1] = weight;
-    std::memcpy(row + 2, x.values, sizeof(double) * state->k);
-    state->count += 1;
-    PG_RETURN_POINTER(state);
+    if (x.values == nullptr) return eventml::pg::skip_row<logit::RowsState>(fcinfo, "logit_fit_trans");
+    return eventml::pg::transition<logit::RowsState>(
+        fcinfo, "logit_fit",
+        [&] { return logit::RowsParams{x.length, read_options(fcinfo), memory_limit_kb}; },
+        [&](logit::RowsState& state) { state.add(y, x.values, x.length, weight); });
 }
 
-// Combine: appends the second state's rows to the first, in the aggregate context.
-EVENTML_FUNCTION(logit_fit_combine) {
-    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "logit_fit_combine");
-    KeptRows* into = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
-    KeptRows* from = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(1));
-    if (from == nullptr) {
-        if (into == nullptr) PG_RETURN_NULL();
-        PG_RETURN_POINTER(into);
-    }
-    if (into == nullptr)
-        into = new_kept_rows(aggregate_context, from->k, from->options, std::max<int64>(from->count, 16));
-    if (into->k != from->k)
-        ereport(ERROR, (errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-                        errmsg("logit_fit: cannot combine rows of %d and %d columns", into->k, from->k)));
-    reserve_rows(into, from->count);
-    std::memcpy(into->rows + into->count * logit::row_width(into->k), from->rows,
-                sizeof(double) * logit::row_width(from->k) * from->count);
-    into->count += from->count;
-    PG_RETURN_POINTER(into);
-}
-
-// Serialize: the core's rows header, then the rows.
-EVENTML_FUNCTION(logit_fit_serialize) {
-    const KeptRows* state = reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
-    const std::size_t rows_bytes = sizeof(double) * logit::row_width(state->k) * state->count;
-    bytea* out = eventml::pg::new_flat_state(sizeof(logit::RowsHeader) + rows_bytes, CurrentMemoryContext);
-    char* body = static_cast<char*>(eventml::pg::flat_state_body(out));
-    logit::write_rows_header(*reinterpret_cast<logit::RowsHeader*>(body), state->k, state->options, state->count);
-    std::memcpy(body + sizeof(logit::RowsHeader), state->rows, rows_bytes);
-    PG_RETURN_BYTEA_P(out);
-}
-
-// Deserialize: validates the block before trusting any of it.
-EVENTML_FUNCTION(logit_fit_deserialize) {
-    bytea* blob = eventml::pg::flat_state_arg(fcinfo, 0, false);
-    const char* body = static_cast<const char*>(eventml::pg::flat_state_body(blob));
-    const logit::RowsHeader* header = nullptr;
-    guarded("logit_fit", [&] { header = &logit::check_rows(body, eventml::pg::flat_state_body_size(blob)); });
-    KeptRows* state = new_kept_rows(CurrentMemoryContext, header->k, logit::Options{header->max_iter, header->tolerance},
-                                    std::max<int64>(header->count, 1));
-    std::memcpy(state->rows, body + sizeof(logit::RowsHeader),
-                sizeof(double) * logit::row_width(header->k) * header->count);
-    state->count = header->count;
-    PG_RETURN_POINTER(state);
-}
+EVENTML_FUNCTION(logit_fit_combine) { return eventml::pg::combine<logit::RowsState>(fcinfo, "logit_fit"); }
+EVENTML_FUNCTION(logit_fit_serialize) { return eventml::pg::serialize<logit::RowsState>(fcinfo, "logit_fit"); }
+EVENTML_FUNCTION(logit_fit_deserialize) { return eventml::pg::deserialize<logit::RowsState>(fcinfo, "logit_fit"); }
 
 // Final: IRLS over the kept rows. No rows (or only weight-0 rows): NULL.
 EVENTML_FUNCTION(logit_fit_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    const KeptRows* state = reinterpret_cast<KeptRows*>(PG_GETARG_POINTER(0));
-    if (state->count == 0) PG_RETURN_NULL();
-    return model_datum(fcinfo, "logit_fit", state->k, [&](logit::FitOutput& fit) {
-        logit::fit_rows(state->rows, state->count, state->k, state->options, fit, eventml::pg::interrupt_check());
+    const auto* state = reinterpret_cast<logit::RowsState*>(PG_GETARG_POINTER(0));
+    if (state->size() == 0) PG_RETURN_NULL();
+    return model_datum(fcinfo, "logit_fit", state->params().k, [&](logit::FitOutput& fit) {
+        state->finish(fit, eventml::pg::interrupt_check());
     });
 }
 

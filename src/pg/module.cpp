@@ -9,5 +9,8 @@ extern "C" {
 PG_MODULE_MAGIC;
 
 PGDLLEXPORT void _PG_init(void);
-void _PG_init(void) { eventml::pg::define_logit_settings(); }
+void _PG_init(void) {
+    eventml::pg::install_core_allocator();
+    eventml::pg::define_logit_settings();
+}
 }

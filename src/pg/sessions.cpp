@@ -1,10 +1,8 @@
 // SQL glue for the session_id window function and the sessionize aggregate,
 // for timestamptz and timestamp alike (both are int64 microseconds).
-#include "boundary.hpp"
+#include "aggregate.hpp"
 #include "sessions.hpp"
-#include "values.hpp"
 
-#include <cstring>
 #include <new>
 
 extern "C" {
@@ -37,21 +35,6 @@ struct PartitionState {
     bool begun;
     sessions::Numberer numberer;
 };
-
-// sessionize's transition state: the entity's event times, in the
-// aggregate memory context.
-struct KeptTimes {
-    sessions::Rule rule;
-    eventml::pg::GrowingBlock<int64> times;
-};
-
-// A new state in context (the aggregate's); its times grow there.
-KeptTimes* new_kept_times(MemoryContext context, const sessions::Rule& rule, int64 capacity) {
-    auto* state = static_cast<KeptTimes*>(MemoryContextAlloc(context, sizeof(KeptTimes)));
-    state->rule = rule;
-    state->times.start(context, capacity);
-    return state;
-}
 
 Datum interval_datum(int64 micros) {
     auto* span = static_cast<Interval*>(palloc(sizeof(Interval)));
@@ -87,69 +70,31 @@ EVENTML_FUNCTION(session_id) {
 
 // sessionize_trans(state, ts, gap [, max_length]): keeps the event time.
 EVENTML_FUNCTION(sessionize_trans) {
-    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "sessionize_trans");
-    KeptTimes* state = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
-    if (PG_ARGISNULL(1)) {
-        if (state == nullptr) PG_RETURN_NULL();
-        PG_RETURN_POINTER(state);
-    }
+    if (PG_ARGISNULL(1)) return eventml::pg::skip_row<sessions::TimesState>(fcinfo, "sessionize_trans");
     const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(1), "sessionize");
-    if (state == nullptr) {
-        const bool has_max = PG_NARGS() > 3;
-        state = new_kept_times(aggregate_context,
-                               read_rule(PG_ARGISNULL(2), PG_GETARG_DATUM(2), has_max, has_max && PG_ARGISNULL(3),
-                                         has_max ? PG_GETARG_DATUM(3) : 0, "sessionize"),
-                               8);
-    }
-    state->times.append(&time, 1);
-    PG_RETURN_POINTER(state);
+    return eventml::pg::transition<sessions::TimesState>(
+        fcinfo, "sessionize",
+        [&] {
+            const bool has_max = PG_NARGS() > 3;
+            return read_rule(PG_ARGISNULL(2), PG_GETARG_DATUM(2), has_max, has_max && PG_ARGISNULL(3),
+                             has_max ? PG_GETARG_DATUM(3) : 0, "sessionize");
+        },
+        [&](sessions::TimesState& state) { state.add(time); });
 }
 
-EVENTML_FUNCTION(sessionize_combine) {
-    MemoryContext aggregate_context = eventml::pg::aggregate_memory(fcinfo, "sessionize_combine");
-    KeptTimes* into = PG_ARGISNULL(0) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
-    KeptTimes* from = PG_ARGISNULL(1) ? nullptr : reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(1));
-    if (from == nullptr) {
-        if (into == nullptr) PG_RETURN_NULL();
-        PG_RETURN_POINTER(into);
-    }
-    if (into == nullptr) into = new_kept_times(aggregate_context, from->rule, from->times.count);
-    if (into->rule.gap != from->rule.gap || into->rule.max_length != from->rule.max_length)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("sessionize: gap and max_length must be the same for all rows of a group")));
-    into->times.append(from->times.items, from->times.count);
-    PG_RETURN_POINTER(into);
-}
-
-EVENTML_FUNCTION(sessionize_serialize) {
-    const KeptTimes* state = reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
-    const std::size_t times_bytes = sizeof(int64) * state->times.count;
-    bytea* out = eventml::pg::new_flat_state(sizeof(sessions::TimesHeader) + times_bytes, CurrentMemoryContext);
-    char* body = static_cast<char*>(eventml::pg::flat_state_body(out));
-    sessions::write_times_header(*reinterpret_cast<sessions::TimesHeader*>(body), state->rule, state->times.count);
-    std::memcpy(body + sizeof(sessions::TimesHeader), state->times.items, times_bytes);
-    PG_RETURN_BYTEA_P(out);
-}
-
+EVENTML_FUNCTION(sessionize_combine) { return eventml::pg::combine<sessions::TimesState>(fcinfo, "sessionize"); }
+EVENTML_FUNCTION(sessionize_serialize) { return eventml::pg::serialize<sessions::TimesState>(fcinfo, "sessionize"); }
 EVENTML_FUNCTION(sessionize_deserialize) {
-    bytea* blob = eventml::pg::flat_state_arg(fcinfo, 0, false);
-    const char* body = static_cast<const char*>(eventml::pg::flat_state_body(blob));
-    const sessions::TimesHeader* header = nullptr;
-    guarded("sessionize", [&] { header = &sessions::check_times(body, eventml::pg::flat_state_body_size(blob)); });
-    KeptTimes* state = new_kept_times(CurrentMemoryContext, sessions::Rule{header->gap, header->max_length}, header->count);
-    state->times.append(reinterpret_cast<const int64*>(body + sizeof(sessions::TimesHeader)), header->count);
-    PG_RETURN_POINTER(state);
+    return eventml::pg::deserialize<sessions::TimesState>(fcinfo, "sessionize");
 }
 
 // Final: the session statistics, as session_summary (timestamptz) or
 // session_summary_ts (timestamp); both store int64 microseconds.
 EVENTML_FUNCTION(sessionize_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
-    KeptTimes* state = reinterpret_cast<KeptTimes*>(PG_GETARG_POINTER(0));
+    auto* state = reinterpret_cast<sessions::TimesState*>(PG_GETARG_POINTER(0));
     sessions::Summary summary;
-    guarded("sessionize", [&] {
-        summary = sessions::summarize(state->times.items, state->times.count, state->rule, eventml::pg::interrupt_check());
-    });
+    guarded("sessionize", [&] { summary = state->finish(eventml::pg::interrupt_check()); });
     TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, "sessionize");
     Datum values[8] = {Int64GetDatum(summary.sessions),         Int64GetDatum(summary.events),
                        Int64GetDatum(summary.first_start),      interval_datum(summary.first_duration),

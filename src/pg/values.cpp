@@ -1,6 +1,5 @@
 #include "values.hpp"
 
-#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -100,14 +99,6 @@ TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function) {
     if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s: the result type is not a composite", function)));
     return BlessTupleDesc(descriptor);
-}
-
-void* grow_block(void* block, int64* capacity, int64 needed, std::size_t element_size, int64 max_capacity) {
-    if (needed <= *capacity) return block;
-    const int64 grown = std::min(std::max(*capacity * 2, needed), std::max(max_capacity, needed));
-    block = repalloc_huge(block, element_size * grown);
-    *capacity = grown;
-    return block;
 }
 
 bytea* new_flat_state(std::size_t body_bytes, MemoryContext context) {

@@ -4,9 +4,7 @@
 
 #include "boundary.hpp"
 
-#include <algorithm>
 #include <cstring>
-#include <limits>
 
 extern "C" {
 #include "access/tupdesc.h"
@@ -52,34 +50,6 @@ MemoryContext aggregate_memory(FunctionCallInfo fcinfo, const char* function);
 
 // The blessed composite row type the calling function returns.
 TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function);
-
-// Grows a huge palloc'd block (keeping its memory context) to hold at least
-// needed elements of element_size bytes, doubling, but to no more than
-// max_capacity elements; updates capacity and returns the block.
-void* grow_block(void* block, int64* capacity, int64 needed, std::size_t element_size, int64 max_capacity);
-
-// A growing array of T in one huge block of a memory context (an
-// aggregate's): the per-group event lists of the event aggregates. Plain
-// data, so it lives inside their palloc'd states.
-template <typename T>
-struct GrowingBlock {
-    int64 count;
-    int64 capacity;
-    T* items;
-
-    // Empty, in context, with room for at least initial (and 8) elements.
-    void start(MemoryContext context, int64 initial) {
-        count = 0;
-        capacity = std::max<int64>(initial, 8);
-        items = static_cast<T*>(MemoryContextAllocHuge(context, sizeof(T) * capacity));
-    }
-    // Appends n elements, doubling the block (in its own context) as needed.
-    void append(const T* source, int64 n) {
-        items = static_cast<T*>(grow_block(items, &capacity, count + n, sizeof(T), std::numeric_limits<int64>::max()));
-        if (n > 0) std::memcpy(items + count, source, sizeof(T) * n);
-        count += n;
-    }
-};
 
 // Flat states: a bytea whose payload starts 8 bytes into the allocation (the
 // 4-byte varlena header plus 4 bytes of padding), so the core's doubles are

@@ -1,0 +1,72 @@
+#include "flat.hpp"
+#include "memory.hpp"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace eventml::core {
+namespace {
+
+Allocator installed{[](std::size_t bytes) { return std::malloc(bytes > 0 ? bytes : 1); }, std::free};
+
+}  // namespace
+
+void install_allocator(const Allocator& allocator) { installed = allocator; }
+
+void* allocate(std::size_t bytes) {
+    void* block = installed.allocate(bytes);
+    if (block == nullptr) throw std::bad_alloc();
+    return block;
+}
+
+void release(void* block) noexcept {
+    if (block != nullptr) installed.release(block);
+}
+
+void check_state_bytes(std::size_t bytes, const char* what) {
+    if (bytes > kMaxStateBytes)
+        fail(ErrorKind::LimitExceeded, "the %s state of one group would exceed %zu bytes (1 GB, the largest value PostgreSQL holds)",
+             what, kMaxStateBytes);
+}
+
+FlatWriter::FlatWriter(void* memory, std::size_t size, std::uint32_t magic)
+    : at_(static_cast<unsigned char*>(memory)), left_(size) {
+    put(magic);
+}
+
+FlatWriter& FlatWriter::put_bytes(const void* bytes, std::size_t n) {
+    if (n > left_) throw std::logic_error("flat form larger than its size");
+    if (n > 0) std::memcpy(at_, bytes, n);
+    at_ += n;
+    left_ -= n;
+    return *this;
+}
+
+void FlatWriter::finish() const {
+    if (left_ != 0) throw std::logic_error("flat form smaller than its size");
+}
+
+FlatReader::FlatReader(const void* memory, std::size_t size, const char* what, std::uint32_t magic)
+    : at_(static_cast<const unsigned char*>(memory)), left_(size), size_(size), what_(what) {
+    if (size < sizeof magic || get<std::uint32_t>() != magic)
+        fail(ErrorKind::CorruptState, "not a %s state of this version (%zu bytes)", what, size);
+}
+
+const char* FlatReader::get_bytes(std::int64_t n) {
+    if (n < 0) corrupt();
+    return reinterpret_cast<const char*>(take(static_cast<std::size_t>(n)));
+}
+
+const unsigned char* FlatReader::take(std::size_t n) {
+    if (n > left_) corrupt();
+    const unsigned char* taken = at_;
+    at_ += n;
+    left_ -= n;
+    return taken;
+}
+
+void FlatReader::corrupt() const {
+    fail(ErrorKind::CorruptState, "%s state is corrupt or truncated (%zu bytes)", what_, size_);
+}
+
+}  // namespace eventml::core
