@@ -12,7 +12,6 @@
 namespace eventml::core::funnel {
 namespace {
 
-constexpr std::uint32_t kEventsMagic = 0x324e5546;  // "FUN2": funnel, version 2
 constexpr unsigned kAllModes = kStrictDeduplication | kStrictOrder | kStrictIncrease | kStrictOnce | kAllowReentry;
 
 // A chain as ClickHouse keeps it per level, with the times of its steps.
@@ -222,39 +221,15 @@ void FunnelState::merge(const FunnelState& other) {
     for (std::int64_t i = first_new; i < events_.size(); ++i) events_[i].row += offset;
 }
 
-std::size_t FunnelState::flat_bytes() const {
-    return sizeof(std::uint32_t) * 3 + sizeof(std::int64_t) * 3 + events_.bytes();
-}
+const std::uint32_t FunnelState::kMagic = 0x324e5546;  // "FUN2": funnel, version 2
 
-void FunnelState::write(void* memory) const {
-    FlatWriter(memory, flat_bytes(), kEventsMagic)
-        .put(static_cast<std::uint32_t>(params_.modes))
-        .put(static_cast<std::int32_t>(params_.steps))
-        .put(params_.window)
-        .put(rows_)
-        .put(events_.size())
-        .put(events_)
-        .finish();
-}
-
-FunnelState FunnelState::read(const void* memory, std::size_t size) {
-    FlatReader in(memory, size, "funnel", kEventsMagic);
-    Params params;
-    params.modes = in.get<std::uint32_t>();
-    params.steps = in.get<std::int32_t>();
-    params.window = in.get<std::int64_t>();
-    in.require(params.window >= 0 && (params.modes & ~kAllModes) == 0 && params.steps >= 1 &&
-               params.steps <= kMaxSteps);
-    FunnelState state(params);
-    state.rows_ = in.get<std::int64_t>();
-    in.require(state.rows_ >= 0 && state.rows_ <= std::numeric_limits<std::int32_t>::max());
-    in.get(state.events_, in.get<std::int64_t>());
-    in.finish();
-    for (std::int64_t i = 0; i < state.events_.size(); ++i) {
-        const Event& event = state.events_[i];
-        in.require(event.step >= 0 && event.step <= params.steps && event.row >= 0 && event.row < state.rows_);
+void FunnelState::check(const FlatReader& in) const {
+    in.require(params_.window >= 0 && (params_.modes & ~kAllModes) == 0 && params_.steps >= 1 &&
+               params_.steps <= kMaxSteps && rows_ >= 0 && rows_ <= std::numeric_limits<std::int32_t>::max());
+    for (std::int64_t i = 0; i < events_.size(); ++i) {
+        const Event& event = events_[i];
+        in.require(event.step >= 0 && event.step <= params_.steps && event.row >= 0 && event.row < rows_);
     }
-    return state;
 }
 
 Chain FunnelState::finish(const StopCheck& stop) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "flat.hpp"
 #include "memory.hpp"
 
 namespace eventml::core::funnel {
@@ -58,7 +59,7 @@ struct Params {
 
 // funnel's and funnel_times' state: the events of an entity's rows (one per
 // true step, and strict_order's placeholders) and how many rows it saw.
-class FunnelState {
+class FunnelState : public FlatForm<FunnelState> {
 public:
     explicit FunnelState(const Params& params);  // InvalidValue / ArrayShape for bad parameters
     const Params& params() const { return params_; }
@@ -70,15 +71,23 @@ public:
     // unless the parameters are the same.
     void merge(const FunnelState& other);
     FunnelState empty_copy() const { return FunnelState(params_); }
-    std::size_t flat_bytes() const;
-    void write(void* memory) const;
-    static FunnelState read(const void* memory, std::size_t size);  // validates every event; CorruptState
     // The deepest chain (sorts the events in place).
     Chain finish(const StopCheck& stop);
 
+    // The flat form (FlatForm: flat_bytes, write, read; check validates every event).
+    static const std::uint32_t kMagic;
+    static constexpr const char* kName = "funnel";
+    explicit FunnelState(Unread) {}
+    template <typename Self, typename Form>
+    static void layout(Self& self, Form& form) {
+        form.field(self.params_.window).field(self.params_.modes).field(self.params_.steps).field(self.rows_);
+        form.items(self.events_);
+    }
+    void check(const FlatReader& in) const;
+
 private:
     void count_rows(std::int64_t more);
-    Params params_;
+    Params params_{};
     std::int64_t rows_ = 0;  // input rows seen: the next row id
     Block<Event> events_;
 };

@@ -16,7 +16,6 @@ namespace {
 
 constexpr std::uint32_t kStepMagic = 0x54534c45;      // "ELST"
 constexpr std::uint32_t kProgressMagic = 0x50474c45;  // "ELGP"
-constexpr std::uint32_t kRowsMagic = 0x32524c45;      // "ELR2": logit_fit's rows, version 2
 constexpr std::uint16_t kVersion = 1;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxHalvings = 30;
@@ -309,6 +308,8 @@ void Progress::model(FitOutput& out, const StopCheck& stop) const {
     out.converged = h.status == kConverged && !out.separation && !out.constant_y;
 }
 
+double probability(double eta) { return 1 / (1 + std::exp(-eta)); }
+
 // ---- In memory --------------------------------------------------------
 
 RowsState::RowsState(const RowsParams& params) : params_(params) {
@@ -346,40 +347,13 @@ void RowsState::merge(const RowsState& other) {
     rows_.append(other.rows_.data(), other.rows_.size());
 }
 
-std::size_t RowsState::flat_bytes() const {
-    return sizeof(std::uint32_t) * 2 + sizeof(std::int32_t) * 2 + sizeof(double) + sizeof(std::int64_t) * 2 +
-           rows_.bytes();
-}
+const std::uint32_t RowsState::kMagic = 0x32524c45;  // "ELR2": logit_fit's rows, version 2
 
-void RowsState::write(void* memory) const {
-    FlatWriter(memory, flat_bytes(), kRowsMagic)
-        .put(static_cast<std::int32_t>(params_.k))
-        .put(static_cast<std::int32_t>(params_.options.max_iter))
-        .put(std::int32_t{0})
-        .put(params_.options.tolerance)
-        .put(params_.memory_limit_kb)
-        .put(size())
-        .put(rows_)
-        .finish();
-}
-
-RowsState RowsState::read(const void* memory, std::size_t size) {
-    FlatReader in(memory, size, "logit_fit", kRowsMagic);
-    RowsParams params;
-    params.k = in.get<std::int32_t>();
-    params.options.max_iter = in.get<std::int32_t>();
-    in.require(in.get<std::int32_t>() == 0);
-    params.options.tolerance = in.get<double>();
-    params.memory_limit_kb = in.get<std::int64_t>();
-    in.require(params.k >= 1 && params.k <= ols::kMaxColumns && params.memory_limit_kb >= 0 &&
-               params.options.max_iter >= 1 && params.options.max_iter <= kMaxIterations &&
-               params.options.tolerance > 0 && params.options.tolerance < 1);
-    RowsState state(params);
-    const auto count = in.get<std::int64_t>();
-    in.require(count >= 0 && static_cast<std::uint64_t>(count) <= size / sizeof(double));
-    in.get(state.rows_, count * state.width());
-    in.finish();
-    return state;
+void RowsState::check(const FlatReader& in) const {
+    const Options& options = params_.options;
+    in.require(params_.k >= 1 && params_.k <= ols::kMaxColumns && params_.memory_limit_kb >= 0 &&
+               options.max_iter >= 1 && options.max_iter <= kMaxIterations && options.tolerance > 0 &&
+               options.tolerance < 1 && rows_.size() % width() == 0);
 }
 
 void RowsState::finish(FitOutput& out, const StopCheck& stop) const {

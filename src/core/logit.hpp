@@ -17,6 +17,7 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "flat.hpp"
 #include "memory.hpp"
 #include "ols.hpp"
 
@@ -51,6 +52,12 @@ struct FitOutput {
 };
 
 class Progress;
+
+// A model's probability at linear predictor eta, as logit_predict scores it
+// and model_sql / model_python export it: 1 / (1 + exp(-eta)), not clamped.
+// (Fitting uses R's linkinv, which clamps |eta| > 30 to keep IRLS weights
+// positive; a score has no such need, and the exported formula must agree.)
+double probability(double eta);
 
 // One pass over the rows at a Progress' coefficients (a view over flat memory).
 class Step {
@@ -105,7 +112,7 @@ struct RowsParams {
     std::int64_t memory_limit_kb;  // the most memory the rows may take (eventml.logit_fit_memory_limit)
 };
 
-class RowsState {
+class RowsState : public FlatForm<RowsState> {
 public:
     explicit RowsState(const RowsParams& params);  // validates k and the options
     const RowsParams& params() const { return params_; }
@@ -117,16 +124,24 @@ public:
     // ArrayShape unless other has the same k.
     void merge(const RowsState& other);
     RowsState empty_copy() const { return RowsState(params_); }
-    std::size_t flat_bytes() const;
-    void write(void* memory) const;
-    static RowsState read(const void* memory, std::size_t size);  // validates; CorruptState
     // Runs IRLS to the end over the rows and writes the model (rows > 0).
     void finish(FitOutput& out, const StopCheck& stop) const;
+
+    // The flat form (FlatForm: flat_bytes, write, read).
+    static const std::uint32_t kMagic;
+    static constexpr const char* kName = "logit_fit";
+    explicit RowsState(Unread) {}
+    template <typename Self, typename Form>
+    static void layout(Self& self, Form& form) {
+        form.field(self.params_.k).field(self.params_.options.max_iter).field(self.params_.options.tolerance);
+        form.field(self.params_.memory_limit_kb).items(self.rows_);
+    }
+    void check(const FlatReader& in) const;
 
 private:
     int width() const { return params_.k + 2; }
     void reserve(std::int64_t rows);
-    RowsParams params_;
+    RowsParams params_{};
     Block<double> rows_;
 };
 

@@ -31,10 +31,10 @@ void check_state_bytes(std::size_t bytes, const char* what) {
 
 FlatWriter::FlatWriter(void* memory, std::size_t size, std::uint32_t magic)
     : at_(static_cast<unsigned char*>(memory)), left_(size) {
-    put(magic);
+    field(magic);
 }
 
-FlatWriter& FlatWriter::put_bytes(const void* bytes, std::size_t n) {
+FlatWriter& FlatWriter::put(const void* bytes, std::size_t n) {
     if (n > left_) throw std::logic_error("flat form larger than its size");
     if (n > 0) std::memcpy(at_, bytes, n);
     at_ += n;
@@ -48,13 +48,9 @@ void FlatWriter::finish() const {
 
 FlatReader::FlatReader(const void* memory, std::size_t size, const char* what, std::uint32_t magic)
     : at_(static_cast<const unsigned char*>(memory)), left_(size), size_(size), what_(what) {
-    if (size < sizeof magic || get<std::uint32_t>() != magic)
+    std::uint32_t found = 0;
+    if (size < sizeof found || (field(found), found != magic))
         fail(ErrorKind::CorruptState, "not a %s state of this version (%zu bytes)", what, size);
-}
-
-const char* FlatReader::get_bytes(std::int64_t n) {
-    if (n < 0) corrupt();
-    return reinterpret_cast<const char*>(take(static_cast<std::size_t>(n)));
 }
 
 const unsigned char* FlatReader::take(std::size_t n) {

@@ -5,15 +5,7 @@
 #include <limits>
 #include <vector>
 
-// A failed Eigen assertion (reachable with a crafted state) must become an
-// error at the boundary, never abort the server process.
-#define eigen_assert(condition)                                                                     \
-    do {                                                                                            \
-        if (!(condition))                                                                           \
-            eventml::core::fail(eventml::core::ErrorKind::CorruptState,                             \
-                                "a numerical routine rejected the state (%s)", #condition);         \
-    } while (false)
-#include <Eigen/Dense>
+#include "eigen.hpp"
 
 #include "distributions.hpp"
 

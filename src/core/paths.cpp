@@ -11,7 +11,6 @@
 namespace eventml::core::paths {
 namespace {
 
-constexpr std::uint32_t kStateMagic = 0x32485450;  // "PTH2": path state, version 2
 constexpr std::int64_t kMicrosPerSecond = 1000000;
 constexpr std::size_t kShownPatternBytes = 80;
 
@@ -482,7 +481,7 @@ PathState::PathState(const MatchParams& params) : kind_(Kind::Match) {
     if (params.conditions < 1 || params.conditions > kMaxConditions)
         fail(ErrorKind::ArrayShape, "takes 1 to %d conditions, got %d", kMaxConditions, params.conditions);
     check_state_bytes(params.length, "path pattern");
-    match_.conditions = params.conditions;
+    conditions_ = params.conditions;
     pattern_.append(params.pattern, static_cast<std::int64_t>(params.length));
 }
 
@@ -513,9 +512,8 @@ std::uint32_t condition_bits(const bool* holds, int n) {
 }  // namespace
 
 void PathState::add_conditions(std::int64_t ts, const bool* holds, int n) {
-    if (n != match_.conditions)
-        fail(ErrorKind::ArrayShape, "the number of conditions changed from %d to %d within a group", match_.conditions,
-             n);
+    if (n != conditions_)
+        fail(ErrorKind::ArrayShape, "the number of conditions changed from %d to %d within a group", conditions_, n);
     const Event event{ts, condition_bits(holds, n), 0, 0};
     if (event.bits != 0) push(event, nullptr);
 }
@@ -530,7 +528,7 @@ void PathState::add_next(std::int64_t ts, const char* name, std::size_t length, 
 void PathState::merge(const PathState& other) {
     const bool same =
         kind_ == other.kind_ && agg_.collapse == other.agg_.collapse && agg_.keep == other.agg_.keep &&
-        match_.conditions == other.match_.conditions && next_.direction == other.next_.direction &&
+        conditions_ == other.conditions_ && next_.direction == other.next_.direction &&
         next_.base == other.next_.base && next_.steps == other.next_.steps &&
         pattern_.size() == other.pattern_.size() &&
         std::memcmp(pattern_.data(), other.pattern_.data(), pattern_.bytes()) == 0;
@@ -543,88 +541,56 @@ void PathState::merge(const PathState& other) {
 }
 
 PathState PathState::empty_copy() const {
-    PathState state(kind_);
+    PathState state{Unread{}};
+    state.kind_ = kind_;
     state.agg_ = agg_;
-    state.match_ = match_;
+    state.conditions_ = conditions_;
     state.next_ = next_;
     state.pattern_.append(pattern_.data(), pattern_.size());
     return state;
 }
 
-// Magic, kind, then the parameters of every kind (unused ones at their
-// defaults), the three sizes and the three lists.
-std::size_t PathState::flat_bytes() const {
-    return sizeof(std::uint32_t) * 2 + sizeof(std::int32_t) * 6 + sizeof(std::int64_t) * 3 + pattern_.bytes() +
-           events_.bytes() + names_.bytes();
-}
+const std::uint32_t PathState::kMagic = 0x32485450;  // "PTH2": path state, version 2
 
-void PathState::write(void* memory) const {
-    FlatWriter(memory, flat_bytes(), kStateMagic)
-        .put(static_cast<std::uint32_t>(kind_))
-        .put(static_cast<std::int32_t>(agg_.collapse))
-        .put(agg_.keep)
-        .put(static_cast<std::int32_t>(match_.conditions))
-        .put(static_cast<std::int32_t>(next_.direction))
-        .put(static_cast<std::int32_t>(next_.base))
-        .put(static_cast<std::int32_t>(next_.steps))
-        .put(pattern_.size())
-        .put(events_.size())
-        .put(names_.size())
-        .put(pattern_)
-        .put(events_)
-        .put(names_)
-        .finish();
-}
-
-PathState PathState::read(const void* memory, std::size_t size) {
-    FlatReader in(memory, size, "path", kStateMagic);
-    const auto kind = in.get<std::uint32_t>();
-    const auto collapse = in.get<std::int32_t>();
-    const auto keep = in.get<std::int32_t>();
-    const auto conditions = in.get<std::int32_t>();
-    const auto direction = in.get<std::int32_t>();
-    const auto base = in.get<std::int32_t>();
-    const auto steps = in.get<std::int32_t>();
-    const auto pattern_bytes = in.get<std::int64_t>();
-    const auto count = in.get<std::int64_t>();
-    const auto name_bytes = in.get<std::int64_t>();
-    const bool defaults_agg = collapse == 0 && keep == 0;
-    const bool defaults_match = conditions == 0 && pattern_bytes == 0;
-    const bool defaults_next = direction == 0 && base == 0 && steps == 0;
-    PathState state(static_cast<Kind>(kind));
-    if (kind == static_cast<std::uint32_t>(Kind::Agg)) {
-        in.require(defaults_match && defaults_next && (collapse == 0 || collapse == 1) &&
-                   keep != std::numeric_limits<std::int32_t>::min());
-        state.agg_ = AggParams{collapse == 1, keep};
-    } else if (kind == static_cast<std::uint32_t>(Kind::Match)) {
-        in.require(defaults_agg && defaults_next && conditions >= 1 && conditions <= kMaxConditions &&
-                   name_bytes == 0);
-        state.match_.conditions = conditions;
-    } else {
-        in.require(kind == static_cast<std::uint32_t>(Kind::Next) && defaults_agg && defaults_match &&
-                   (direction == 0 || direction == 1) && base >= 0 &&
-                   base <= static_cast<std::int32_t>(Base::LastMatch));
-        state.next_ = NextParams{static_cast<Direction>(direction), static_cast<Base>(base), steps};
-        in.require(next_problem(state.next_) == nullptr);
+void PathState::check(const FlatReader& in) const {
+    // Bytes read into a bool or an enum can hold any bit pattern: check the
+    // representations before reading the values.
+    const auto raw = [](const auto& value) {
+        std::uint32_t bits = 0;
+        std::memcpy(&bits, &value, sizeof value);
+        return bits;
+    };
+    in.require(raw(agg_.collapse) <= 1 && raw(next_.direction) <= 1 &&
+               raw(next_.base) <= static_cast<std::uint32_t>(Base::LastMatch));
+    const bool default_agg = !agg_.collapse && agg_.keep == 0;
+    const bool default_match = conditions_ == 0 && pattern_.size() == 0;
+    const bool default_next = next_.direction == Direction::Forward && next_.base == Base::Head && next_.steps == 0;
+    int bits = 0;  // conditions (or steps) an event may hold
+    switch (kind_) {
+        case Kind::Agg:
+            in.require(default_match && default_next && agg_.keep != std::numeric_limits<std::int32_t>::min());
+            break;
+        case Kind::Match:
+            in.require(default_agg && default_next && conditions_ >= 1 && conditions_ <= kMaxConditions &&
+                       names_.size() == 0);
+            bits = conditions_;
+            break;
+        case Kind::Next:
+            in.require(default_agg && default_match && next_problem(next_) == nullptr);
+            bits = next_.steps;
+            break;
+        default: in.corrupt();
     }
-    state.pattern_.append(in.get_bytes(pattern_bytes), pattern_bytes);
-    in.get(state.events_, count);
-    in.get(state.names_, name_bytes);
-    in.finish();
-    const int bit_count = kind == static_cast<std::uint32_t>(Kind::Match) ? conditions
-                          : kind == static_cast<std::uint32_t>(Kind::Next) ? steps
-                                                                           : 0;
-    const std::uint64_t allowed_bits = (std::uint64_t{1} << bit_count) - 1;
+    const std::uint64_t allowed_bits = (std::uint64_t{1} << bits) - 1;
     std::uint64_t names = 0;
-    for (std::int64_t i = 0; i < count; ++i) {
-        const Event& event = state.events_[i];
+    for (std::int64_t i = 0; i < events_.size(); ++i) {
+        const Event& event = events_[i];
         names += event.length;
         in.require((event.bits & ~allowed_bits) == 0 &&
-                   (state.kind_ == Kind::Match ? event.bits != 0 && event.length == 0 && event.base == 0
-                                               : state.kind_ == Kind::Next || event.base == 0));
+                   (kind_ == Kind::Match ? event.bits != 0 && event.length == 0 && event.base == 0
+                                         : kind_ == Kind::Next || event.base == 0));
     }
-    in.require(names == static_cast<std::uint64_t>(name_bytes));
-    return state;
+    in.require(names == static_cast<std::uint64_t>(names_.size()));
 }
 
 void PathState::nodes(Node* out) const {

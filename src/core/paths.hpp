@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "error.hpp"
+#include "flat.hpp"
 #include "memory.hpp"
 
 namespace eventml::core::paths {
@@ -131,7 +132,7 @@ struct NextParams {
 
 enum class Kind : std::uint32_t { Agg = 1, Match = 2, Next = 3 };
 
-class PathState {
+class PathState : public FlatForm<PathState> {
 public:
     // Each validates its parameters (InvalidValue, ArrayShape); a pattern is
     // compiled by the caller, which keeps the compiled form.
@@ -141,7 +142,7 @@ public:
 
     Kind kind() const { return kind_; }
     const AggParams& agg_params() const { return agg_; }
-    MatchParams match_params() const { return {match_.conditions, pattern_.data(), pattern_.bytes()}; }
+    MatchParams match_params() const { return {conditions_, pattern_.data(), pattern_.bytes()}; }
     const NextParams& next_params() const { return next_; }
     std::int64_t size() const { return events_.size(); }  // events kept
 
@@ -157,9 +158,6 @@ public:
     // are the same.
     void merge(const PathState& other);
     PathState empty_copy() const;
-    std::size_t flat_bytes() const;
-    void write(void* memory) const;
-    static PathState read(const void* memory, std::size_t size);  // validates every event; CorruptState
 
     // Finals. nodes has room for size() nodes. path: the chosen nodes at the
     // front, returns how many; next: the index of the node found, or -1.
@@ -171,13 +169,26 @@ public:
     bool matches(const Action* actions, std::size_t count, const StopCheck& stop) const;
     std::int64_t count_matches(const Action* actions, std::size_t count, const StopCheck& stop) const;
 
+    // The flat form (FlatForm: flat_bytes, write, read; check validates every
+    // event). Every kind writes all parameters, those of other kinds at
+    // their defaults.
+    static const std::uint32_t kMagic;
+    static constexpr const char* kName = "path";
+    explicit PathState(Unread) {}
+    template <typename Self, typename Form>
+    static void layout(Self& self, Form& form) {
+        form.field(self.kind_).field(self.agg_.collapse).field(self.agg_.keep).field(self.conditions_);
+        form.field(self.next_.direction).field(self.next_.base).field(self.next_.steps);
+        form.items(self.pattern_).items(self.events_).items(self.names_);
+    }
+    void check(const FlatReader& in) const;
+
 private:
-    explicit PathState(Kind kind) : kind_(kind) {}
     void nodes(Node* out) const;
     void push(const Event& event, const char* name);
-    Kind kind_;
+    Kind kind_ = Kind::Agg;
     AggParams agg_;
-    MatchParams match_;
+    int conditions_ = 0;  // Match
     NextParams next_;
     Block<char> pattern_;
     Block<Event> events_;

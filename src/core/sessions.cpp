@@ -10,7 +10,6 @@
 namespace eventml::core::sessions {
 namespace {
 
-constexpr std::uint32_t kTimesMagic = 0x32534553;  // "SES2": sessionize, version 2
 
 // True when event ts (at or after the previous event last) starts a new
 // session that began at start.
@@ -80,31 +79,10 @@ void TimesState::merge(const TimesState& other) {
     times_.append(other.times_.data(), other.times_.size());
 }
 
-std::size_t TimesState::flat_bytes() const {
-    return sizeof(std::uint32_t) + sizeof rule_.gap + sizeof rule_.max_length + sizeof(std::int64_t) + times_.bytes();
-}
+const std::uint32_t TimesState::kMagic = 0x32534553;  // "SES2": sessionize, version 2
 
-void TimesState::write(void* memory) const {
-    FlatWriter(memory, flat_bytes(), kTimesMagic)
-        .put(rule_.gap)
-        .put(rule_.max_length)
-        .put(times_.size())
-        .put(times_)
-        .finish();
-}
-
-TimesState TimesState::read(const void* memory, std::size_t size) {
-    FlatReader in(memory, size, "sessionize", kTimesMagic);
-    Rule rule;
-    rule.gap = in.get<std::int64_t>();
-    rule.max_length = in.get<std::int64_t>();
-    in.require(rule.gap >= 0 && (rule.max_length >= 0 || rule.max_length == kNoMaxLength));
-    TimesState state(rule);
-    const auto count = in.get<std::int64_t>();
-    in.require(count >= 1);
-    in.get(state.times_, count);
-    in.finish();
-    return state;
+void TimesState::check(const FlatReader& in) const {
+    in.require(rule_.gap >= 0 && (rule_.max_length >= 0 || rule_.max_length == kNoMaxLength) && times_.size() >= 1);
 }
 
 Summary TimesState::finish(const StopCheck& stop) { return summarize(times_.data(), times_.size(), rule_, stop); }

@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "error.hpp"
+#include "flat.hpp"
 #include "memory.hpp"
 
 namespace eventml::core::sessions {
@@ -50,7 +51,7 @@ struct Summary {
 Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, const StopCheck& stop);
 
 // sessionize's state: the rule and an entity's event times, in any order.
-class TimesState {
+class TimesState : public FlatForm<TimesState> {
 public:
     explicit TimesState(const Rule& rule);  // checks the rule
     const Rule& params() const { return rule_; }
@@ -58,14 +59,21 @@ public:
     // InvalidValue unless other has the same rule.
     void merge(const TimesState& other);
     TimesState empty_copy() const { return TimesState(rule_); }
-    std::size_t flat_bytes() const;
-    void write(void* memory) const;
-    static TimesState read(const void* memory, std::size_t size);  // validates; CorruptState
     // Sorts the times and summarizes them (needs at least one).
     Summary finish(const StopCheck& stop);
 
+    // The flat form (FlatForm: flat_bytes, write, read).
+    static const std::uint32_t kMagic;
+    static constexpr const char* kName = "sessionize";
+    explicit TimesState(Unread) {}
+    template <typename Self, typename Form>
+    static void layout(Self& self, Form& form) {
+        form.field(self.rule_.gap).field(self.rule_.max_length).items(self.times_);
+    }
+    void check(const FlatReader& in) const;
+
 private:
-    Rule rule_;
+    Rule rule_{};
     Block<std::int64_t> times_;
 };
 

@@ -84,3 +84,10 @@ Datum deserialize(FunctionCallInfo fcinfo, const char* function) {
 }
 
 }  // namespace eventml::pg
+
+// The SQL functions prefix_combine, prefix_serialize and prefix_deserialize
+// of state type S; errors name function.
+#define EVENTML_STATE_FUNCTIONS(prefix, S, function)                                                  \
+    EVENTML_FUNCTION(prefix##_combine) { return eventml::pg::combine<S>(fcinfo, function); }         \
+    EVENTML_FUNCTION(prefix##_serialize) { return eventml::pg::serialize<S>(fcinfo, function); }     \
+    EVENTML_FUNCTION(prefix##_deserialize) { return eventml::pg::deserialize<S>(fcinfo, function); }

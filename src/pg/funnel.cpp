@@ -38,9 +38,7 @@ EVENTML_FUNCTION(funnel_trans) {
         [&](funnel::FunnelState& state) { state.add(time, holds, steps); });
 }
 
-EVENTML_FUNCTION(funnel_combine) { return eventml::pg::combine<funnel::FunnelState>(fcinfo, "funnel"); }
-EVENTML_FUNCTION(funnel_serialize) { return eventml::pg::serialize<funnel::FunnelState>(fcinfo, "funnel"); }
-EVENTML_FUNCTION(funnel_deserialize) { return eventml::pg::deserialize<funnel::FunnelState>(fcinfo, "funnel"); }
+EVENTML_STATE_FUNCTIONS(funnel, funnel::FunnelState, "funnel")
 
 namespace {
 

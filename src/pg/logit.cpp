@@ -25,11 +25,15 @@ using eventml::pg::guarded;
 
 namespace {
 
-// Attribute numbers of the logit_model composite (eventml--*.sql).
-enum LogitModelField {
-    kCoef = 1, kStdErr, kZStat, kPValue, kOddsRatio, kLogLikelihood, kNullLogLikelihood, kDeviance, kAic, kBic,
-    kPseudoR2, kN, kIterations, kConverged, kConditionNumber, kCov, kFieldCount = kCov
-};
+// The logit_model composite (src/sql/logit.sql), as logit_fit and
+// logit_train fill it, and the attribute numbers its readers use.
+constexpr const char* kLogitModel =
+    "coef double precision[], std_err double precision[], z_stat double precision[], p_value double precision[], "
+    "odds_ratio double precision[], log_likelihood double precision, null_log_likelihood double precision, "
+    "deviance double precision, aic double precision, bic double precision, pseudo_r2 double precision, n bigint, "
+    "iterations integer, converged boolean, condition_number double precision, cov double precision[]";
+enum LogitModelField { kCoef = 1, kStdErr, kZStat, kPValue };
+const eventml::pg::SummaryFields kLogitCoefficients{kCoef, kStdErr, kZStat, kPValue, "z_stat"};
 
 // eventml.logit_fit_memory_limit, in kB: the most memory logit_fit's kept
 // rows may take in one aggregate state.
@@ -53,14 +57,15 @@ logit::Options read_options(FunctionCallInfo fcinfo) {
 // R's warnings for fits that did not converge.
 template <typename Fill>
 Datum model_datum(FunctionCallInfo fcinfo, const char* function, int k, Fill&& fill) {
+    const eventml::pg::Coefficients c = eventml::pg::new_coefficients(k);
     logit::FitOutput fit;
-    fit.coef = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.std_err = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.z_stat = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.p_value = static_cast<double*>(palloc(sizeof(double) * k));
+    fit.coef = c.coef;
+    fit.std_err = c.std_err;
+    fit.z_stat = c.statistic;
+    fit.p_value = c.p_value;
     fit.odds_ratio = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.cov = static_cast<double*>(palloc(sizeof(double) * k * k));
-    fit.aliased = static_cast<bool*>(palloc(sizeof(bool) * k));
+    fit.cov = c.cov;
+    fit.aliased = c.aliased;
     guarded(function, [&] { fill(fit); });
 
     eventml::pg::notice_aliased(function, k - fit.rank, k);
@@ -76,26 +81,14 @@ Datum model_datum(FunctionCallInfo fcinfo, const char* function, int k, Fill&& f
         ereport(WARNING, (errmsg("%s: the algorithm did not converge in %d iterations", function, fit.iterations),
                           errhint("Raise max_iter, or check x for separation or extreme values.")));
 
-    TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, function);
-    Datum values[kFieldCount];
-    bool nulls[kFieldCount] = {};
-    values[kCoef - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.coef, fit.aliased, k));
-    values[kStdErr - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.std_err, fit.aliased, k));
-    values[kZStat - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.z_stat, fit.aliased, k));
-    values[kPValue - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.p_value, fit.aliased, k));
-    values[kOddsRatio - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.odds_ratio, fit.aliased, k));
-    values[kLogLikelihood - 1] = Float8GetDatum(fit.log_likelihood);
-    values[kNullLogLikelihood - 1] = Float8GetDatum(fit.null_log_likelihood);
-    values[kDeviance - 1] = Float8GetDatum(fit.deviance);
-    values[kAic - 1] = Float8GetDatum(fit.aic);
-    values[kBic - 1] = Float8GetDatum(fit.bic);
-    values[kPseudoR2 - 1] = Float8GetDatum(fit.pseudo_r2);
-    values[kN - 1] = Int64GetDatum(fit.n);
-    values[kIterations - 1] = Int32GetDatum(fit.iterations);
-    values[kConverged - 1] = BoolGetDatum(fit.converged);
-    values[kConditionNumber - 1] = Float8GetDatum(fit.condition_number);
-    values[kCov - 1] = PointerGetDatum(eventml::pg::covariance_matrix(fit.cov, fit.aliased, k));
-    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+    using eventml::pg::per_coefficient;
+    return eventml::pg::result_row(
+        fcinfo, function, kLogitModel,
+        {per_coefficient(c, c.coef), per_coefficient(c, c.std_err), per_coefficient(c, c.statistic),
+         per_coefficient(c, c.p_value), per_coefficient(c, fit.odds_ratio), Float8GetDatum(fit.log_likelihood),
+         Float8GetDatum(fit.null_log_likelihood), Float8GetDatum(fit.deviance), Float8GetDatum(fit.aic),
+         Float8GetDatum(fit.bic), Float8GetDatum(fit.pseudo_r2), Int64GetDatum(fit.n), Int32GetDatum(fit.iterations),
+         BoolGetDatum(fit.converged), Float8GetDatum(fit.condition_number), eventml::pg::covariance(c)});
 }
 
 }  // namespace
@@ -129,9 +122,7 @@ EVENTML_FUNCTION(logit_fit_trans) {
         [&](logit::RowsState& state) { state.add(y, x.values, x.length, weight); });
 }
 
-EVENTML_FUNCTION(logit_fit_combine) { return eventml::pg::combine<logit::RowsState>(fcinfo, "logit_fit"); }
-EVENTML_FUNCTION(logit_fit_serialize) { return eventml::pg::serialize<logit::RowsState>(fcinfo, "logit_fit"); }
-EVENTML_FUNCTION(logit_fit_deserialize) { return eventml::pg::deserialize<logit::RowsState>(fcinfo, "logit_fit"); }
+EVENTML_STATE_FUNCTIONS(logit_fit, logit::RowsState, "logit_fit")
 
 // Final: IRLS over the kept rows. No rows (or only weight-0 rows): NULL.
 EVENTML_FUNCTION(logit_fit_final) {
@@ -233,7 +224,7 @@ EVENTML_FUNCTION(logit_predict) {
     if (!eventml::pg::linear_predictor(PG_GETARG_HEAPTUPLEHEADER(0), kCoef, PG_GETARG_ARRAYTYPE_P(1), "logit_predict",
                                        &eta))
         PG_RETURN_NULL();
-    PG_RETURN_FLOAT8(1 / (1 + std::exp(-eta)));
+    PG_RETURN_FLOAT8(logit::probability(eta));
 }
 
 // summary(m, level, names), with Wald intervals from the normal distribution
@@ -242,5 +233,5 @@ EVENTML_FUNCTION(logit_summary) {
     const double level = eventml::pg::summary_level(fcinfo);
     double critical = 0;
     guarded("summary", [&] { critical = core::normal_quantile(0.5 + level / 2); });
-    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kZStat, kPValue, "z_stat"}, critical);
+    return eventml::pg::summary_rows(fcinfo, kLogitCoefficients, critical);
 }

@@ -115,11 +115,21 @@ Datum summary_rows(FunctionCallInfo fcinfo, const SummaryFields& fields, double 
     PG_RETURN_NULL();
 }
 
-ArrayType* covariance_matrix(const double* cov, const bool* aliased, int k) {
-    bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * k * k));
-    for (int i = 0; i < k; ++i)
-        for (int j = 0; j < k; ++j) nulls[i * k + j] = aliased[i] || aliased[j];
-    return make_float8_matrix(cov, nulls, k, k);
+Coefficients new_coefficients(int k) {
+    const auto doubles = [](int n) { return static_cast<double*>(palloc(sizeof(double) * n)); };
+    return Coefficients{k,        doubles(k), doubles(k), doubles(k), doubles(k), doubles(k * k),
+                        static_cast<bool*>(palloc(sizeof(bool) * k))};
+}
+
+Datum per_coefficient(const Coefficients& c, const double* values) {
+    return PointerGetDatum(make_float8_array(values, c.aliased, c.k));
+}
+
+Datum covariance(const Coefficients& c) {
+    bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * c.k * c.k));
+    for (int i = 0; i < c.k; ++i)
+        for (int j = 0; j < c.k; ++j) nulls[i * c.k + j] = c.aliased[i] || c.aliased[j];
+    return PointerGetDatum(make_float8_matrix(c.cov, nulls, c.k, c.k));
 }
 
 void notice_aliased(const char* function, int aliased, int k) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "boundary.hpp"
+#include "values.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -17,6 +18,20 @@ struct SummaryFields {
     const char* statistic_name;  // t_stat or z_stat
 };
 
+// The per-coefficient outputs of a fit of k coefficients, palloc'd for the
+// core to fill: coef, std_err, the test statistic, p_value, cov (k×k) and
+// which coefficients are aliased.
+struct Coefficients {
+    int k;
+    double *coef, *std_err, *statistic, *p_value, *cov;
+    bool* aliased;
+};
+Coefficients new_coefficients(int k);
+// One of the per-coefficient outputs (c.coef, ...) as float8[], NULL where
+// aliased; the covariance as float8[][], NULL in aliased rows and columns.
+Datum per_coefficient(const Coefficients& c, const double* values);
+Datum covariance(const Coefficients& c);
+
 // coef · x for the model's coef field (attribute coef_attno); aliased (NULL)
 // coefficients count as zero, as R's predict does. Returns false (SQL NULL)
 // when the model's coef or an element of x is NULL.
@@ -29,10 +44,6 @@ bool linear_predictor(HeapTupleHeader model, int coef_attno, ArrayType* x, const
 Datum summary_rows(FunctionCallInfo fcinfo, const SummaryFields& fields, double critical);
 // summary()'s level argument, checked to lie in (0, 1).
 double summary_level(FunctionCallInfo fcinfo);
-
-// The k×k covariance as float8[][], NULL in the rows and columns of aliased
-// coefficients.
-ArrayType* covariance_matrix(const double* cov, const bool* aliased, int k);
 
 // The R-style NOTICE for coefficients left undefined by collinear columns.
 void notice_aliased(const char* function, int aliased, int k);

@@ -17,11 +17,15 @@ using eventml::pg::guarded;
 
 namespace {
 
-// Attribute numbers of the ols_model composite (eventml--*.sql).
-enum OlsModelField {
-    kCoef = 1, kStdErr, kTStat, kPValue, kR2, kAdjR2, kSigma, kFStat, kFPValue, kN, kDfResid,
-    kLogLikelihood, kAic, kBic, kConditionNumber, kCov, kFieldCount = kCov
-};
+// The ols_model composite (src/sql/ols.sql), as ols_fit fills it, and the
+// attribute numbers its readers use.
+constexpr const char* kOlsModel =
+    "coef double precision[], std_err double precision[], t_stat double precision[], p_value double precision[], "
+    "r2 double precision, adj_r2 double precision, sigma double precision, f_stat double precision, "
+    "f_p_value double precision, n bigint, df_resid bigint, log_likelihood double precision, aic double precision, "
+    "bic double precision, condition_number double precision, cov double precision[]";
+enum OlsModelField { kCoef = 1, kStdErr, kTStat, kPValue, kDfResid = 11 };
+const eventml::pg::SummaryFields kOlsCoefficients{kCoef, kStdErr, kTStat, kPValue, "t_stat"};
 
 // ols_fit_trans(state, y, x [, weight]): adds one row. Rows with a NULL in
 // y, x (or an element of x) or weight are skipped.
@@ -78,37 +82,26 @@ EVENTML_FUNCTION(ols_fit_final) {
     });
     if (rows == 0) PG_RETURN_NULL();  // only zero-weight rows
 
+    const eventml::pg::Coefficients c = eventml::pg::new_coefficients(k);
     core::ols::FitOutput fit;
-    fit.coef = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.std_err = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.t_stat = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.p_value = static_cast<double*>(palloc(sizeof(double) * k));
-    fit.cov = static_cast<double*>(palloc(sizeof(double) * k * k));
-    fit.aliased = static_cast<bool*>(palloc(sizeof(bool) * k));
+    fit.coef = c.coef;
+    fit.std_err = c.std_err;
+    fit.t_stat = c.statistic;
+    fit.p_value = c.p_value;
+    fit.cov = c.cov;
+    fit.aliased = c.aliased;
     guarded("ols_fit", [&] { flat_view<core::ols::State>(state).finish(fit, eventml::pg::interrupt_check()); });
 
     eventml::pg::notice_aliased("ols_fit", k - fit.rank, k);
 
-    TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, "ols_fit");
-    Datum values[kFieldCount];
-    bool nulls[kFieldCount] = {};
-    values[kCoef - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.coef, fit.aliased, k));
-    values[kStdErr - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.std_err, fit.aliased, k));
-    values[kTStat - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.t_stat, fit.aliased, k));
-    values[kPValue - 1] = PointerGetDatum(eventml::pg::make_float8_array(fit.p_value, fit.aliased, k));
-    values[kR2 - 1] = Float8GetDatum(fit.r2);
-    values[kAdjR2 - 1] = Float8GetDatum(fit.adj_r2);
-    values[kSigma - 1] = Float8GetDatum(fit.sigma);
-    values[kFStat - 1] = Float8GetDatum(fit.f_stat);
-    values[kFPValue - 1] = Float8GetDatum(fit.f_p_value);
-    values[kN - 1] = Int64GetDatum(fit.n);
-    values[kDfResid - 1] = Int64GetDatum(fit.df_resid);
-    values[kLogLikelihood - 1] = Float8GetDatum(fit.log_likelihood);
-    values[kAic - 1] = Float8GetDatum(fit.aic);
-    values[kBic - 1] = Float8GetDatum(fit.bic);
-    values[kConditionNumber - 1] = Float8GetDatum(fit.condition_number);
-    values[kCov - 1] = PointerGetDatum(eventml::pg::covariance_matrix(fit.cov, fit.aliased, k));
-    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+    using eventml::pg::per_coefficient;
+    return eventml::pg::result_row(
+        fcinfo, "ols_fit", kOlsModel,
+        {per_coefficient(c, c.coef), per_coefficient(c, c.std_err), per_coefficient(c, c.statistic),
+         per_coefficient(c, c.p_value), Float8GetDatum(fit.r2), Float8GetDatum(fit.adj_r2), Float8GetDatum(fit.sigma),
+         Float8GetDatum(fit.f_stat), Float8GetDatum(fit.f_p_value), Int64GetDatum(fit.n), Int64GetDatum(fit.df_resid),
+         Float8GetDatum(fit.log_likelihood), Float8GetDatum(fit.aic), Float8GetDatum(fit.bic),
+         Float8GetDatum(fit.condition_number), eventml::pg::covariance(c)});
 }
 
 // ols_predict(m, x): the fitted value coef · x.
@@ -130,5 +123,5 @@ EVENTML_FUNCTION(ols_summary) {
     guarded("summary", [&] {
         critical = core::student_t_quantile(0.5 + level / 2, static_cast<double>(DatumGetInt64(df)));
     });
-    return eventml::pg::summary_rows(fcinfo, {kCoef, kStdErr, kTStat, kPValue, "t_stat"}, critical);
+    return eventml::pg::summary_rows(fcinfo, kOlsCoefficients, critical);
 }

@@ -162,9 +162,7 @@ EVENTML_FUNCTION(path_next_trans) {
         });
 }
 
-EVENTML_FUNCTION(path_combine) { return eventml::pg::combine<paths::PathState>(fcinfo, "path aggregates"); }
-EVENTML_FUNCTION(path_serialize) { return eventml::pg::serialize<paths::PathState>(fcinfo, "path aggregates"); }
-EVENTML_FUNCTION(path_deserialize) { return eventml::pg::deserialize<paths::PathState>(fcinfo, "path aggregates"); }
+EVENTML_STATE_FUNCTIONS(path, paths::PathState, "path aggregates")
 
 // path_agg's final: the names in time order, as text[].
 EVENTML_FUNCTION(path_agg_final) {

@@ -7,6 +7,7 @@
 
 extern "C" {
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "funcapi.h"
 #include "utils/timestamp.h"
 #include "windowapi.h"
@@ -35,6 +36,13 @@ struct PartitionState {
     bool begun;
     sessions::Numberer numberer;
 };
+
+// The session_summary and session_summary_ts composites (src/sql/sessions.sql),
+// as sessionize fills them.
+constexpr const char* kSessionSummary =
+    "sessions bigint, events bigint, first_start timestamp with time zone|timestamp without time zone, "
+    "first_duration interval, last_end timestamp with time zone|timestamp without time zone, "
+    "total_duration interval, mean_duration interval, max_duration interval";
 
 Datum interval_datum(int64 micros) {
     auto* span = static_cast<Interval*>(palloc(sizeof(Interval)));
@@ -82,11 +90,7 @@ EVENTML_FUNCTION(sessionize_trans) {
         [&](sessions::TimesState& state) { state.add(time); });
 }
 
-EVENTML_FUNCTION(sessionize_combine) { return eventml::pg::combine<sessions::TimesState>(fcinfo, "sessionize"); }
-EVENTML_FUNCTION(sessionize_serialize) { return eventml::pg::serialize<sessions::TimesState>(fcinfo, "sessionize"); }
-EVENTML_FUNCTION(sessionize_deserialize) {
-    return eventml::pg::deserialize<sessions::TimesState>(fcinfo, "sessionize");
-}
+EVENTML_STATE_FUNCTIONS(sessionize, sessions::TimesState, "sessionize")
 
 // Final: the session statistics, as session_summary (timestamptz) or
 // session_summary_ts (timestamp); both store int64 microseconds.
@@ -95,11 +99,9 @@ EVENTML_FUNCTION(sessionize_final) {
     auto* state = reinterpret_cast<sessions::TimesState*>(PG_GETARG_POINTER(0));
     sessions::Summary summary;
     guarded("sessionize", [&] { summary = state->finish(eventml::pg::interrupt_check()); });
-    TupleDesc descriptor = eventml::pg::result_descriptor(fcinfo, "sessionize");
-    Datum values[8] = {Int64GetDatum(summary.sessions),         Int64GetDatum(summary.events),
-                       Int64GetDatum(summary.first_start),      interval_datum(summary.first_duration),
-                       Int64GetDatum(summary.last_end),         interval_datum(summary.total_duration),
-                       interval_datum(summary.mean_duration),   interval_datum(summary.max_duration)};
-    bool nulls[8] = {};
-    PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(descriptor, values, nulls)));
+    return eventml::pg::result_row(
+        fcinfo, "sessionize", kSessionSummary,
+        {Int64GetDatum(summary.sessions), Int64GetDatum(summary.events), Int64GetDatum(summary.first_start),
+         interval_datum(summary.first_duration), Int64GetDatum(summary.last_end), interval_datum(summary.total_duration),
+         interval_datum(summary.mean_duration), interval_datum(summary.max_duration)});
 }

@@ -1,12 +1,15 @@
 #include "values.hpp"
 
 #include <cstdint>
+#include <algorithm>
 #include <cstring>
 
 extern "C" {
 #include "catalog/pg_type.h"
 #include "datatype/timestamp.h"
 #include "funcapi.h"
+#include "access/htup_details.h"
+#include "utils/builtins.h"
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 }
@@ -94,11 +97,60 @@ MemoryContext aggregate_memory(FunctionCallInfo fcinfo, const char* function) {
     return context;
 }
 
-TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function) {
+namespace {
+
+// Checks descriptor against attributes (see result_row); an ERROR naming
+// the first difference. (palloc'd strings only: ereport may longjmp.)
+void check_result_type(const char* function, Oid type, TupleDesc descriptor, const char* attributes, int count) {
+    const char* at = attributes;
+    for (int i = 0; i < std::max(count, descriptor->natts); ++i) {
+        const char* end = std::strchr(at, ',');
+        const char* expected = pnstrdup(at, end == nullptr ? std::strlen(at) : end - at);
+        at = end == nullptr ? "" : end + 2;
+        const char* found = "";
+        if (i < descriptor->natts && !TupleDescAttr(descriptor, i)->attisdropped)
+            found = psprintf("%s %s", NameStr(TupleDescAttr(descriptor, i)->attname),
+                             format_type_be(TupleDescAttr(descriptor, i)->atttypid));
+        // "name type|type": the name and one of the types must match.
+        const char* found_type = std::strchr(found, ' ');
+        const char* expected_type = std::strchr(expected, ' ');
+        bool same = found_type != nullptr && expected_type != nullptr && found_type - found == expected_type - expected &&
+                    std::strncmp(found, expected, found_type - found) == 0;
+        for (const char* option = expected_type; same && option != nullptr;) {
+            const char* next = std::strchr(option + 1, '|');
+            const std::size_t length = (next == nullptr ? std::strlen(option + 1) : next - option - 1);
+            if (std::strlen(found_type + 1) == length && std::strncmp(found_type + 1, option + 1, length) == 0) break;
+            option = next;
+            same = next != nullptr;
+        }
+        if (!same)
+            ereport(ERROR,
+                    (errcode(ERRCODE_DATATYPE_MISMATCH),
+                     errmsg("%s: the result type %s does not match this eventml library", function, format_type_be(type)),
+                     errdetail("Attribute %d is \"%s\" in the type and \"%s\" in the library (%d attributes against %d).",
+                               i + 1, *found ? found : "(none)", *expected ? expected : "(none)", descriptor->natts,
+                               count),
+                     errhint("Run ALTER EXTENSION eventml UPDATE, or install the library of the extension's version.")));
+    }
+}
+
+}  // namespace
+
+Datum result_row(FunctionCallInfo fcinfo, const char* function, const char* attributes,
+                 std::initializer_list<Datum> values) {
+    Oid type;
     TupleDesc descriptor;
-    if (get_call_result_type(fcinfo, nullptr, &descriptor) != TYPEFUNC_COMPOSITE)
+    if (get_call_result_type(fcinfo, &type, &descriptor) != TYPEFUNC_COMPOSITE)
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED), errmsg("%s: the result type is not a composite", function)));
-    return BlessTupleDesc(descriptor);
+    const int count = static_cast<int>(values.size());
+    // Checked once per query: fn_extra remembers the type that passed.
+    if (fcinfo->flinfo->fn_extra != attributes) {
+        check_result_type(function, type, descriptor, attributes, count);
+        fcinfo->flinfo->fn_extra = const_cast<char*>(attributes);
+    }
+    bool nulls[64] = {};
+    if (count > 64) elog(ERROR, "%s: a result of %d attributes", function, count);
+    return HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(descriptor), const_cast<Datum*>(values.begin()), nulls));
 }
 
 bytea* new_flat_state(std::size_t body_bytes, MemoryContext context) {

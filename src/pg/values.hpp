@@ -5,6 +5,7 @@
 #include "boundary.hpp"
 
 #include <cstring>
+#include <initializer_list>
 
 extern "C" {
 #include "access/tupdesc.h"
@@ -48,8 +49,16 @@ int64 finite_time(Datum timestamp, const char* function);
 // internal-state aggregate; an ERROR when called outside an aggregate.
 MemoryContext aggregate_memory(FunctionCallInfo fcinfo, const char* function);
 
-// The blessed composite row type the calling function returns.
-TupleDesc result_descriptor(FunctionCallInfo fcinfo, const char* function);
+// The composite result of the calling function (a model, a session
+// summary) from values in attribute order. attributes is the type as this
+// library fills it, "name type, name type, ..." with the type names
+// format_type_be prints ('|' between two accepted types). The declared
+// result type is checked against it (count, names and types, once per query)
+// so that when the installed SQL and the library disagree (an upgrade script
+// not run, or run against an older library) an ERROR says where, instead of
+// reading or writing past what either side expects.
+Datum result_row(FunctionCallInfo fcinfo, const char* function, const char* attributes,
+                 std::initializer_list<Datum> values);
 
 // Flat states: a bytea whose payload starts 8 bytes into the allocation (the
 // 4-byte varlena header plus 4 bytes of padding), so the core's doubles are
