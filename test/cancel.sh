@@ -7,6 +7,8 @@
 # query; the full query then runs again and is cancelled half-way through its
 # final function (floor + half the difference), so neither a slower nor a
 # faster run by a good margin moves the cancel out of eventml's loop.
+# Then a state that grows past what any value can hold (1 GB) must fail as
+# soon as it does, with program_limit_exceeded, not after keeping it all.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pg_config=${PG_CONFIG:-pg_config}
@@ -65,4 +67,22 @@ cancel_case "logit_fit (IRLS over 100,000 rows x 250 columns)" \
 cancel_case "path_count (a 10,000-step pattern over 6,000,000 events)" \
     "SELECT path_match('.', ts, VARIADIC array_fill(true, ARRAY[32])) FROM long_events" \
     "SELECT path_count(repeat('.', 10000), ts, VARIADIC array_fill(true, ARRAY[32])) FROM long_events"
+# 20,000 names of 1 MB would be 20 GB; the state stops at 1 GB (after about
+# 1,070 rows), in every plan.
+limit_case() {  # limit_case NAME PGOPTIONS QUERY
+    local out
+    out=$(PGOPTIONS=$2 psql -v VERBOSITY=verbose -c "$3" 2>&1 || true)
+    if grep -q "ERROR:  54000: path_agg: the path_agg state of one group would exceed .* (1 GB" <<<"$out"; then
+        echo "ok   $1: $(grep ERROR <<<"$out")"
+    else
+        echo "FAIL $1: psql printed: $out"
+        failed=1
+    fi
+}
+psql -v ON_ERROR_STOP=1 -c "CREATE TABLE wide_names AS SELECT ts FROM long_events LIMIT 20000"
+limit_case "path_agg of 20,000 names of 1 MB, serial" "-c max_parallel_workers_per_gather=0" \
+    "SELECT path_agg(ts, repeat('x', 1000000)) FROM wide_names"
+limit_case "path_agg of 20,000 names of 1 MB, in 2 parallel workers" \
+    "-c parallel_setup_cost=0 -c parallel_tuple_cost=0 -c min_parallel_table_scan_size=0 -c max_parallel_workers_per_gather=2" \
+    "SELECT path_agg(ts, repeat('x', 1000000)) FROM wide_names"
 exit $failed
