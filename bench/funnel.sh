@@ -3,6 +3,50 @@
 # with 2 parallel workers: funnel ... GROUP BY user against count(*) ...
 # GROUP BY user (PostgreSQL's floor), against the pure-SQL LATERAL funnel
 # users write today (with an index on (user_id, event, ts)), and against
+# ClickHouse's windowFunnel on the same rows (test/clickhouse/server.sh).
+# Usage: bench/funnel.sh [events] [users]
+EVENTS=${1:-10000000}
+USERS=${2:-500000}
+source "$(dirname "$0")/common.sh"
+$PSQL <<SQL
+CREATE TABLE events AS
+SELECT (random() * $USERS)::int AS user_id,
+       timestamptz '2026-01-01' + random() * interval '30 days' AS ts,
+       (ARRAY['view', 'view', 'search', 'cart', 'buy'])[1 + (random() * 4.999)::int] AS event
+FROM generate_series(1, $EVENTS);
+CREATE INDEX ON events (user_id, event, ts);
+VACUUM ANALYZE events;
+SQL
+$PSQL <<'SQL'
+\pset footer off
+CREATE TEMP TABLE timings (workers int, what text, floor_ms float8, query_ms float8);
+CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
+    ('funnel vs count(*)',
+     'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
+     $$SELECT max(l) FROM (SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy') AS l
+                          FROM events GROUP BY user_id) s$$, 3),
+    ('funnel vs pure-SQL LATERAL',
+     $$SELECT max(l) FROM (SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy') AS l
+                          FROM events GROUP BY user_id) s$$,
+     $$SELECT max(level) FROM (
+         SELECT u.user_id, coalesce(max(CASE WHEN b.ts IS NOT NULL THEN 3 WHEN c.ts IS NOT NULL THEN 2
+                                             WHEN v.ts IS NOT NULL THEN 1 END), 0) AS level
+         FROM (SELECT DISTINCT user_id FROM events) u
+         LEFT JOIN events v ON v.user_id = u.user_id AND v.event = 'view'
+         LEFT JOIN LATERAL (SELECT min(c.ts) AS ts FROM events c WHERE c.user_id = u.user_id AND c.event = 'cart'
+                            AND c.ts > v.ts AND c.ts <= v.ts + interval '1 hour') c ON true
+         LEFT JOIN LATERAL (SELECT min(b.ts) AS ts FROM events b WHERE b.user_id = u.user_id AND b.event = 'buy'
+                            AND b.ts > c.ts AND b.ts <= v.ts + interval '1 hour') b ON true
+         GROUP BY u.user_id) q$$, 1);
+SET max_parallel_workers_per_gather = 0;
+INSERT INTO timings SELECT 0, what, (compare_ms(floor, query, runs)).* FROM queries;
+SET max_parallel_workers_per_gather = 2;
+INSERT INTO timings SELECT 2, what, (compare_ms(floor, query, runs)).* FROM queries;
+SELECT workers, what, round(floor_ms) AS first_ms, round(query_ms) AS second_ms,
+       round((query_ms / floor_ms)::numeric, 2) AS ratio
+FROM timings ORDER BY workers, what;
+SQL
+
 # ClickHouse's windowFunnel on the same rows (Debian's 18.16: DateTime as UInt32 seconds).
 start_clickhouse_events
 count_ms=$(best_ch "SELECT max(c) FROM (SELECT count() AS c FROM events GROUP BY user_id)")
