@@ -136,6 +136,19 @@ Chain all_chains(const Event* events, std::int64_t count, int steps, std::int64_
 constexpr int kCountShift = 32;
 constexpr std::int64_t kMaskBits = 0xffffffffLL;
 
+// Sorts the events in place and runs the pass for a funnel of `steps` steps.
+Chain deepest_chain(Event* events, std::int64_t count, int steps, std::int64_t window, unsigned modes,
+                    const StopCheck& stop) {
+    stop.poll();
+    std::sort(events, events + count, [](const Event& a, const Event& b) {
+        if (a.time != b.time) return a.time < b.time;
+        if (a.step != b.step) return a.step < b.step;
+        return a.row < b.row;
+    });
+    return (modes & kStrictOnce) ? all_chains(events, count, steps, window, modes, stop)
+                                 : single_chains(events, count, steps, window, modes, stop);
+}
+
 }  // namespace
 
 unsigned parse_modes(const char* text) {
@@ -172,17 +185,6 @@ unsigned parse_modes(const char* text) {
     return modes;
 }
 
-Chain deepest_chain(Event* events, std::int64_t count, int steps, std::int64_t window, unsigned modes,
-                    const StopCheck& stop) {
-    stop.poll();
-    std::sort(events, events + count, [](const Event& a, const Event& b) {
-        if (a.time != b.time) return a.time < b.time;
-        if (a.step != b.step) return a.step < b.step;
-        return a.row < b.row;
-    });
-    return (modes & kStrictOnce) ? all_chains(events, count, steps, window, modes, stop)
-                                 : single_chains(events, count, steps, window, modes, stop);
-}
 
 FunnelState::FunnelState(const Params& params) : params_(params) {
     if (params.window < 0) fail(ErrorKind::InvalidValue, "window must not be negative");

@@ -47,9 +47,6 @@ struct Chain {
     std::int64_t times[kMaxSteps] = {};
 };
 
-// Sorts the events in place and runs the pass for a funnel of `steps` steps.
-Chain deepest_chain(Event* events, std::int64_t count, int steps, std::int64_t window, unsigned modes,
-                    const StopCheck& stop);
 
 struct Params {
     std::int64_t window;  // microseconds, >= 0

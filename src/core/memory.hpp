@@ -66,6 +66,12 @@ public:
         other.items_ = nullptr;
         other.count_ = other.capacity_ = 0;
     }
+    Block& operator=(Block&& other) noexcept {
+        std::swap(items_, other.items_);
+        std::swap(count_, other.count_);
+        std::swap(capacity_, other.capacity_);
+        return *this;
+    }
     ~Block() { release(items_); }
 
     std::int64_t size() const { return count_; }

@@ -531,7 +531,7 @@ void PathState::merge(const PathState& other) {
         conditions_ == other.conditions_ && next_.direction == other.next_.direction &&
         next_.base == other.next_.base && next_.steps == other.next_.steps &&
         pattern_.size() == other.pattern_.size() &&
-        std::memcmp(pattern_.data(), other.pattern_.data(), pattern_.bytes()) == 0;
+        (pattern_.size() == 0 || std::memcmp(pattern_.data(), other.pattern_.data(), pattern_.bytes()) == 0);
     if (!same)
         fail(ErrorKind::InvalidValue,
              "the pattern, options and number of conditions must be the same for all rows of a group");

@@ -1,14 +1,12 @@
 // libFuzzer target for the funnel and retention states.
-//   funnel     (an EventsHeader, then the events): funnel::check_events, then
-//              what src/pg/funnel.cpp does with an accepted block:
-//              funnel_deserialize copies the events into a block of their
-//              own, funnel_final / funnel_times_final run deepest_chain.
-//              An input check_events rejects is tried once more with its
-//              count made that of the whole events present.
+//   funnel     funnel::FunnelState::read (what funnel_deserialize runs), then
+//              what the glue does with an accepted state: serialize writes it
+//              back byte for byte, combine merges it, and funnel_final /
+//              funnel_times_final take its deepest chain.
 //   retention  (an 8-byte input: the int64 state): retention_conditions and
 //              retention_result (retention_final), retention_merge
 //              (retention_combine) and retention_add (retention_trans).
-// sources: funnel.cpp error.cpp
+// sources: funnel.cpp memory.cpp error.cpp
 #include <cstddef>
 #include <cstring>
 #include <limits>
@@ -22,41 +20,33 @@ using fuzz::Buffer;
 
 namespace {
 
-const funnel::EventsHeader* check(const Buffer& buffer) {
-    const funnel::EventsHeader* header = nullptr;
-    if (!fuzz::accepts([&] { header = &funnel::check_events(buffer.data(), buffer.size()); })) return nullptr;
-    FUZZ_CHECK(header->steps >= 1 && header->steps <= funnel::kMaxSteps);
-    FUZZ_CHECK(header->window >= 0 && header->count >= 0 && header->rows >= 0);
-    FUZZ_CHECK(sizeof(funnel::EventsHeader) + sizeof(funnel::Event) * header->count == buffer.size());
-    return header;
-}
+// Where the events start in the flat form: magic (4), window (8), modes (4),
+// steps (4), rows (8), their count (8); FunnelState::layout.
+constexpr std::size_t kEventsAt = 36;
 
 void run_funnel(const Buffer& input) {
-    const funnel::EventsHeader* header = check(input);
-    if (header == nullptr) return;
-    // funnel_deserialize: the events in a block of their own.
-    const std::int64_t count = header->count;
-    Buffer events(input.data() + sizeof(funnel::EventsHeader), sizeof(funnel::Event) * count);
+    std::optional<funnel::FunnelState> state = fuzz::read_state<funnel::FunnelState>(input);
+    if (!state) return;
+    fuzz::check_written_back(*state, input);
+    const funnel::Params params = state->params();
     funnel::Chain chain;
-    if (!fuzz::consume([&] {
-            chain = funnel::deepest_chain(reinterpret_cast<funnel::Event*>(events.data()), count, header->steps,
-                                          header->window, header->modes, eventml::core::StopCheck());
-        }))
-        return;
+    if (!fuzz::consume([&] { chain = state->finish(eventml::core::StopCheck()); })) return;
     // funnel_times_final: the times of the deepest chain's steps, in order,
-    // each an event time of the state, the whole chain within the window.
-    FUZZ_CHECK(chain.level >= 0 && chain.level <= header->steps);
-    const auto* sorted = reinterpret_cast<const funnel::Event*>(events.data());
+    // each the time of an event of that step, the whole chain within the window.
+    FUZZ_CHECK(chain.level >= 0 && chain.level <= params.steps);
+    const std::vector<unsigned char> bytes = fuzz::flat_bytes_of(*state);  // the events, sorted
+    std::vector<funnel::Event> events((input.size() - kEventsAt) / sizeof(funnel::Event));
+    if (!events.empty()) std::memcpy(events.data(), bytes.data() + kEventsAt, sizeof(funnel::Event) * events.size());
     for (int i = 0; i < chain.level; ++i) {
         bool found = false;
-        for (std::int64_t e = 0; e < count && !found; ++e) found = sorted[e].time == chain.times[i] && sorted[e].step == i + 1;
+        for (const funnel::Event& e : events) found = found || (e.time == chain.times[i] && e.step == i + 1);
         FUZZ_CHECK(found);
         if (i > 0) FUZZ_CHECK(chain.times[i - 1] <= chain.times[i]);
-        if (i > 0 && (header->modes & funnel::kStrictIncrease)) FUZZ_CHECK(chain.times[i - 1] < chain.times[i]);
+        if (i > 0 && (params.modes & funnel::kStrictIncrease)) FUZZ_CHECK(chain.times[i - 1] < chain.times[i]);
     }
     if (chain.level > 0) {
         const std::int64_t first = chain.times[0], last = chain.times[chain.level - 1];
-        FUZZ_CHECK(first > std::numeric_limits<std::int64_t>::max() - header->window || last <= first + header->window);
+        FUZZ_CHECK(first > std::numeric_limits<std::int64_t>::max() - params.window || last <= first + params.window);
     }
 }
 
@@ -84,31 +74,20 @@ void run_retention(std::int64_t state) {
 
 // ---- seeds ----------------------------------------------------------------
 
-// A funnel state as funnel_trans builds it from rows of (time, step flags).
+// A funnel state built from rows of (time, step flags), as funnel() builds it.
 struct Row {
     std::int64_t time;
     std::uint32_t holds;  // bit i: step i+1 holds
 };
-std::vector<unsigned char> funnel_state(std::int64_t window, const char* modes_text, int steps,
+std::vector<unsigned char> funnel_state(std::int64_t window, const char* modes, int steps,
                                         const std::vector<Row>& rows) {
-    const unsigned modes = funnel::parse_modes(modes_text);
-    std::vector<funnel::Event> events;
-    std::int32_t row = 0;
+    funnel::FunnelState state(funnel::Params{window, funnel::parse_modes(modes), steps});
     for (const Row& r : rows) {
-        bool any = false;
-        for (int i = 0; i < steps; ++i)
-            if (r.holds >> i & 1u) {
-                events.push_back({r.time, i + 1, row});
-                any = true;
-            }
-        if (!any && (modes & funnel::kStrictOrder)) events.push_back({r.time, 0, row});
-        ++row;
+        bool holds[funnel::kMaxSteps];
+        for (int i = 0; i < steps; ++i) holds[i] = r.holds >> i & 1u;
+        state.add(r.time, holds, steps);
     }
-    fuzz::Bytes out;
-    funnel::EventsHeader header;
-    funnel::write_events_header(header, window, modes, steps, static_cast<std::int64_t>(events.size()), row);
-    out.put(header).put(events.data(), sizeof(funnel::Event) * events.size());
-    return out.bytes;
+    return fuzz::flat_bytes_of(state);
 }
 
 std::vector<unsigned char> retention_state(const std::vector<std::vector<bool>>& rows) {
@@ -143,7 +122,7 @@ fuzz::Seeds seeds() {
 bool valid(const Buffer& input) {
     if (input.size() == sizeof(funnel::RetentionState))
         return fuzz::accepts([&] { funnel::retention_conditions(input.read<std::int64_t>(0)); });
-    return check(input) != nullptr;
+    return fuzz::read_state<funnel::FunnelState>(input).has_value();
 }
 
 void run(const Buffer& input) {
@@ -154,12 +133,8 @@ void run(const Buffer& input) {
 }
 
 // A rejected 8-byte input still runs the retention consumers (they must
-// refuse it); a longer one gets the count of the whole events present.
-bool repair(Buffer& input) {
-    if (input.size() == sizeof(funnel::RetentionState)) return true;
-    return fuzz::fit_count(input, sizeof(funnel::EventsHeader), sizeof(funnel::Event),
-                           offsetof(funnel::EventsHeader, count));
-}
+// refuse it); a longer one is not repaired (fuzz::no_repair says why).
+bool repair(Buffer& input) { return input.size() == sizeof(funnel::RetentionState); }
 
 }  // namespace
 

@@ -8,13 +8,14 @@
 //   logit::Progress  logit_train's iteration (flat bytea): Progress::attach,
 //                    then logit_irls_done, logit_irls_model, a pass at its
 //                    coefficients (logit_irls_step_trans) and logit_irls_update;
-//   RowsHeader       logit_fit's kept rows (serialize/deserialize):
-//                    check_rows, then logit_fit_final's fit_rows.
+//   logit::RowsState logit_fit's kept rows (serialize/deserialize):
+//                    RowsState::read, written back byte for byte, merged,
+//                    then logit_fit_final's finish.
 // An input every validator rejects is tried once more with its size made
 // what its header says (Step and Progress: the size for their column count;
-// rows: the count of whole rows present), so the fuzzer also reaches the
-// consumers with arbitrary contents.
-// sources: logit.cpp ols.cpp distributions.cpp error.cpp
+// kept rows are not repaired, see fuzz::no_repair), so the fuzzer also
+// reaches the consumers with arbitrary contents.
+// sources: logit.cpp ols.cpp distributions.cpp memory.cpp error.cpp
 #include <cmath>
 #include <limits>
 #include <optional>
@@ -84,15 +85,6 @@ std::optional<logit::Progress> attach_progress(const Buffer& buffer) {
     FUZZ_CHECK(progress->columns() >= 0 && progress->columns() <= eventml::core::ols::kMaxColumns);
     FUZZ_CHECK(logit::Progress::bytes(progress->columns()) == buffer.size());
     return progress;
-}
-
-const logit::RowsHeader* check_rows(const Buffer& buffer) {
-    const logit::RowsHeader* header = nullptr;
-    if (!fuzz::accepts([&] { header = &logit::check_rows(buffer.data(), buffer.size()); })) return nullptr;
-    FUZZ_CHECK(header->k >= 1 && header->count >= 0);
-    FUZZ_CHECK(sizeof(logit::RowsHeader) + sizeof(double) * logit::row_width(header->k) * header->count ==
-               buffer.size());
-    return header;
 }
 
 // logit_irls_model, for the progress in buffer.
@@ -166,16 +158,13 @@ void run_progress(const Buffer& input, const logit::Progress& progress) {
     FUZZ_CHECK(input.same(before));  // the progress is only read
 }
 
-void run_rows(const Buffer& input, const logit::RowsHeader& header) {
-    if (header.count == 0) return;  // logit_fit_final: NULL
-    // logit_fit_deserialize copies the rows into a block of their own.
-    const Buffer rows(input.data() + sizeof(logit::RowsHeader), input.size() - sizeof(logit::RowsHeader));
-    Model m(header.k);
-    if (fuzz::consume([&] {
-            logit::fit_rows(reinterpret_cast<const double*>(rows.data()), header.count, header.k,
-                            logit::Options{header.max_iter, header.tolerance}, m.out, fuzz::budget(kPolls));
-        }))
-        FUZZ_CHECK(m.out.rank >= 0 && m.out.rank <= header.k);
+void run_rows(const Buffer& input, const logit::RowsState& state) {
+    fuzz::check_written_back(state, input);
+    if (state.size() == 0) return;  // logit_fit_final: NULL
+    const int k = state.params().k;
+    Model m(k);
+    if (fuzz::consume([&] { state.finish(m.out, fuzz::budget(kPolls)); }))
+        FUZZ_CHECK(m.out.rank >= 0 && m.out.rank <= k);
 }
 
 // True when some validator accepted the input (and its consumers ran).
@@ -188,19 +177,20 @@ bool run(const Buffer& input) {
         run_progress(input, *progress);
         return true;
     }
-    if (const logit::RowsHeader* header = check_rows(input)) {
-        run_rows(input, *header);
+    if (const std::optional<logit::RowsState> rows = fuzz::read_state<logit::RowsState>(input)) {
+        run_rows(input, *rows);
         return true;
     }
     return false;
 }
 
-bool valid(const Buffer& input) { return attach_step(input) || attach_progress(input) || check_rows(input); }
+bool valid(const Buffer& input) {
+    return attach_step(input) || attach_progress(input) || fuzz::read_state<logit::RowsState>(input);
+}
 
-// The size the header asks for: a step's or a progress's, or (rows) its count
-// made that of the whole rows present.
+// The size the header asks for: a step's or a progress's.
 bool repair(Buffer& input) {
-    if (input.size() < sizeof(logit::RowsHeader)) return false;
+    if (input.size() < kColumnsOffset + sizeof(std::uint16_t)) return false;
     const int k = input.read<std::uint16_t>(kColumnsOffset);
     if (k < 1 || k > eventml::core::ols::kMaxColumns) return false;
     for (const std::size_t repaired : {logit::Step::bytes(k), logit::Progress::bytes(k)}) {
@@ -212,8 +202,7 @@ bool repair(Buffer& input) {
             return true;
         }
     }
-    return fuzz::fit_count(input, sizeof(logit::RowsHeader), sizeof(double) * logit::row_width(k),
-                           offsetof(logit::RowsHeader, count));
+    return false;
 }
 
 // ---- seeds ----------------------------------------------------------------
@@ -221,16 +210,13 @@ bool repair(Buffer& input) {
 std::vector<unsigned char> bytes_of(const Buffer& buffer) { return {buffer.data(), buffer.data() + buffer.size()}; }
 
 std::vector<unsigned char> rows_bytes(int k, int count, const logit::Options& options) {
-    fuzz::Bytes out;
-    logit::RowsHeader header;
-    logit::write_rows_header(header, k, options, count);
-    out.put(header);
+    logit::RowsState state(logit::RowsParams{k, options, 1024 * 1024});
     std::vector<double> x(k);
     for (int i = 0; i < count; ++i) {
         row_x(i, k, x.data());
-        out.put(row_y(i) ? 1.0 : 0.0).put(1 + (i % 4) * 0.25).put(x.data(), sizeof(double) * k);
+        state.add(row_y(i), x.data(), k, 1 + (i % 4) * 0.25);
     }
-    return out.bytes;
+    return fuzz::flat_bytes_of(state);
 }
 
 fuzz::Seeds seeds() {

@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -121,17 +122,38 @@ inline eventml::core::StopCheck budget(long polls) {
 }
 
 
-// The repair for states that are a header and a list of items: cuts input to
-// the header plus the whole items present and writes their number as the
-// header's int64 count at count_offset. False when input is shorter than the
-// header.
-inline bool fit_count(Buffer& input, std::size_t header_bytes, std::size_t item_bytes, std::size_t count_offset) {
-    if (input.size() < header_bytes) return false;
-    const std::size_t count = (input.size() - header_bytes) / item_bytes;
-    input.resize(header_bytes + count * item_bytes);
-    input.write<std::int64_t>(count_offset, static_cast<std::int64_t>(count));
-    return true;
+// ---- the event families' state types (FlatForm: flat_bytes, write, read) ----
+
+// S::read of the input, the code the glue's deserialize runs; nothing when
+// it refuses with an eventml Error.
+template <typename S>
+std::optional<S> read_state(const Buffer& input) {
+    std::optional<S> state;
+    if (!accepts([&] { state.emplace(S::read(input.data(), input.size())); })) return {};
+    return state;
 }
+
+template <typename S>
+std::vector<unsigned char> flat_bytes_of(const S& state) {
+    std::vector<unsigned char> bytes(state.flat_bytes());
+    state.write(bytes.data());
+    return bytes;
+}
+
+// An accepted form is written back byte for byte (serialize after
+// deserialize), also after combine merged it into an empty copy.
+template <typename S>
+void check_written_back(const S& state, const Buffer& input) {
+    const std::vector<unsigned char> bytes = flat_bytes_of(state);
+    FUZZ_CHECK(bytes.size() == input.size() && std::memcmp(bytes.data(), input.data(), bytes.size()) == 0);
+    S merged = state.empty_copy();
+    if (consume([&] { merged.merge(state); })) FUZZ_CHECK(flat_bytes_of(merged) == bytes);
+}
+
+// Inputs S::read refuses are not repaired: its layout puts every count right
+// before its items, so the mutations that keep the sizes consistent (those
+// that change bytes in place) already reach every check and the consumers.
+inline bool no_repair(Buffer&) { return false; }
 
 // Serialized bytes being built.
 struct Bytes {

@@ -1,35 +1,43 @@
 #include "funnel.hpp"
 
+#include <cstring>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "state_test.hpp"
+
 using eventml::core::Error;
+using eventml::core::ErrorKind;
 namespace funnel = eventml::core::funnel;
 
 namespace {
 
-// Rows of (time, conditions); builds events as the glue does and runs the funnel.
+// Rows of (time, step flags), added to a funnel state as funnel() adds them.
 struct Row {
     std::int64_t time;
     std::vector<bool> holds;
 };
 
-funnel::Chain run(const std::vector<Row>& rows, std::int64_t window, unsigned modes = 0) {
-    std::vector<funnel::Event> events;
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        bool any = false;
-        for (std::size_t i = 0; i < rows[r].holds.size(); ++i)
-            if (rows[r].holds[i]) {
-                events.push_back({rows[r].time, static_cast<std::int32_t>(i + 1), static_cast<std::int32_t>(r)});
-                any = true;
-            }
-        if (!any && (modes & funnel::kStrictOrder)) events.push_back({rows[r].time, 0, static_cast<std::int32_t>(r)});
+int steps_of(const std::vector<Row>& rows) { return rows.empty() ? 1 : static_cast<int>(rows[0].holds.size()); }
+
+void add_rows(funnel::FunnelState& state, const std::vector<Row>& rows, std::size_t from, std::size_t to) {
+    for (std::size_t r = from; r < to; ++r) {
+        bool holds[funnel::kMaxSteps];
+        for (std::size_t i = 0; i < rows[r].holds.size(); ++i) holds[i] = rows[r].holds[i];
+        state.add(rows[r].time, holds, static_cast<int>(rows[r].holds.size()));
     }
-    const int steps = rows.empty() ? 1 : static_cast<int>(rows[0].holds.size());
-    return funnel::deepest_chain(events.data(), static_cast<std::int64_t>(events.size()), steps, window, modes,
-                                 eventml::core::StopCheck());
+}
+
+funnel::FunnelState state_of(const std::vector<Row>& rows, std::int64_t window, unsigned modes = 0) {
+    funnel::FunnelState state(funnel::Params{window, modes, steps_of(rows)});
+    add_rows(state, rows, 0, rows.size());
+    return state;
+}
+
+funnel::Chain run(const std::vector<Row>& rows, std::int64_t window, unsigned modes = 0) {
+    return state_of(rows, window, modes).finish(eventml::core::StopCheck());
 }
 
 // Letters at times start, start+1, ...; a step holds where the letter matches.
@@ -121,16 +129,61 @@ TEST(Funnel, ModesAreParsed) {
     EXPECT_THROW(funnel::parse_modes("allow_reentry"), Error);
 }
 
+bool same(const funnel::Chain& a, const funnel::Chain& b) {
+    if (a.level != b.level) return false;
+    for (int i = 0; i < a.level; ++i)
+        if (a.times[i] != b.times[i]) return false;
+    return true;
+}
+
+// Every split of the rows into two partial states, merged (as combine does),
+// gives the unsplit chain: in strict_once the rows are renumbered, so two
+// rows of one partial state never count as one.
+TEST(Funnel, MergedPartsGiveTheWholeChain) {
+    const std::vector<Row> rows = letters("abzaabcbcbd", "abcd");
+    std::vector<Row> same_step;  // three steps on the same event: strict_once counts rows
+    for (std::int64_t t = 0; t < 6; ++t) same_step.push_back({t, {t % 2 == 0, t % 2 == 0, t % 2 == 0}});
+    const char* modes[] = {"", "strict_order", "strict_order, allow_reentry", "strict_deduplication",
+                           "strict_increase", "strict_once"};
+    const std::vector<Row>* datasets[] = {&rows, &same_step};
+    for (const std::vector<Row>* data : datasets)
+        for (const char* mode : modes) {
+            const unsigned bits = funnel::parse_modes(mode);
+            const funnel::Chain whole = run(*data, 4, bits);
+            for (std::size_t cut = 0; cut <= data->size(); ++cut) {
+                funnel::FunnelState left(funnel::Params{4, bits, steps_of(*data)}), right = left.empty_copy();
+                add_rows(left, *data, 0, cut);
+                add_rows(right, *data, cut, data->size());
+                funnel::FunnelState merged = left.empty_copy();
+                merged.merge(left);
+                merged.merge(right);
+                EXPECT_TRUE(same(merged.finish(eventml::core::StopCheck()), whole)) << mode << " cut " << cut;
+            }
+        }
+    EXPECT_EQ(run(same_step, 10, funnel::kStrictOnce).level, 3);
+    funnel::FunnelState other(funnel::Params{5, 0, 4});
+    EXPECT_EQ(state_test::error_kind([&] { state_of(rows, 4).merge(other); }), ErrorKind::InvalidValue);
+}
+
+TEST(Funnel, ParametersAndRowsAreChecked) {
+    EXPECT_EQ(state_test::error_kind([] { funnel::FunnelState(funnel::Params{-1, 0, 2}); }), ErrorKind::InvalidValue);
+    EXPECT_EQ(state_test::error_kind([] { funnel::FunnelState(funnel::Params{1, 0, 33}); }), ErrorKind::ArrayShape);
+    funnel::FunnelState state(funnel::Params{1, 0, 2});
+    const bool three[] = {true, false, true};
+    EXPECT_EQ(state_test::error_kind([&] { state.add(0, three, 3); }), ErrorKind::ArrayShape);
+}
+
 TEST(Funnel, CorruptStatesAreRejected) {
-    std::vector<std::int64_t> blob(sizeof(funnel::EventsHeader) / 8 + 2 * 2);
-    funnel::write_events_header(*reinterpret_cast<funnel::EventsHeader*>(blob.data()), 100, 0, 3, 2, 2);
-    auto* events = reinterpret_cast<funnel::Event*>(reinterpret_cast<char*>(blob.data()) + sizeof(funnel::EventsHeader));
-    events[0] = {1, 1, 0};
-    events[1] = {2, 3, 1};
-    EXPECT_NO_THROW(funnel::check_events(blob.data(), blob.size() * 8));
-    EXPECT_THROW(funnel::check_events(blob.data(), blob.size() * 8 - 16), Error);
-    events[1].step = 4;  // beyond the 3 steps
-    EXPECT_THROW(funnel::check_events(blob.data(), blob.size() * 8), Error);
+    const funnel::FunnelState state = state_of(letters("abxc", "abc"), 100, funnel::kStrictOrder);
+    state_test::expect_flat_form_checked(state);
+    EXPECT_TRUE(same(state_test::reread(state).finish(eventml::core::StopCheck()),
+                     run(letters("abxc", "abc"), 100, funnel::kStrictOrder)));
+    // The last event's step (4 bytes after its time, at the end of the form): beyond the 3 steps.
+    auto bytes = state_test::flat(state);
+    const std::int32_t step = 4;
+    std::memcpy(bytes.data() + bytes.size() - sizeof(funnel::Event) + sizeof(std::int64_t), &step, sizeof step);
+    EXPECT_EQ(state_test::error_kind([&] { funnel::FunnelState::read(bytes.data(), bytes.size()); }),
+              ErrorKind::CorruptState);
 }
 
 TEST(Retention, FirstConditionGatesTheOthers) {

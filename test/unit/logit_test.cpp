@@ -1,10 +1,13 @@
 #include "logit.hpp"
 
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "state_test.hpp"
 
 using eventml::core::Error;
 using eventml::core::ErrorKind;
@@ -38,17 +41,24 @@ struct Model {
     }
 };
 
+// logit_fit's state over rows (y, w, x...) of k regressors.
+logit::RowsState rows_state(const std::vector<double>& rows, int k = 3, logit::Options options = {},
+                            std::int64_t memory_limit_kb = 1 << 20) {
+    logit::RowsState state(logit::RowsParams{k, options, memory_limit_kb});
+    for (std::size_t i = 0; i < rows.size(); i += k + 2) state.add(rows[i] != 0, &rows[i + 2], k, rows[i + 1]);
+    return state;
+}
+
 Model fit(const std::vector<double>& rows, int k = 3, logit::Options options = {}) {
     Model m(k);
-    logit::fit_rows(rows.data(), static_cast<std::int64_t>(rows.size()) / logit::row_width(k), k, options, m.out,
-                    StopCheck());
+    rows_state(rows, k, options).finish(m.out, StopCheck());
     return m;
 }
 
 // Runs the multi-pass form with every pass split in two merged halves, the
 // progress moved through byte copies as logit_train moves it through SQL.
 Model fit_in_passes(const std::vector<double>& rows, int k = 3) {
-    const std::int64_t n = static_cast<std::int64_t>(rows.size()) / logit::row_width(k);
+    const std::int64_t n = static_cast<std::int64_t>(rows.size()) / (k + 2);
     std::vector<double> progress(logit::Progress::bytes(0) / 8);
     logit::Progress::create(progress.data(), logit::Options{});
     for (;;) {
@@ -57,7 +67,7 @@ Model fit_in_passes(const std::vector<double>& rows, int k = 3) {
         std::vector<double> a(logit::Step::bytes(k) / 8), b(logit::Step::bytes(k) / 8);
         logit::Step first = logit::Step::create(a.data(), k), second = logit::Step::create(b.data(), k);
         for (std::int64_t i = 0; i < n; ++i) {
-            const double* row = &rows[i * logit::row_width(k)];
+            const double* row = &rows[i * (k + 2)];
             (i < n / 3 ? first : second).add(row[0] != 0, row + 2, row[1], at);
         }
         std::vector<double> copy = b;  // a pass crosses processes as bytes
@@ -131,12 +141,43 @@ TEST(Logit, CorruptPiecesAreRejected) {
     reinterpret_cast<unsigned char*>(progress.data())[0] ^= 1;
     EXPECT_THROW(logit::Progress::attach(progress.data(), progress.size() * 8), Error);
 
-    std::vector<double> blob(sizeof(logit::RowsHeader) / 8 + 5 * 2);
-    logit::write_rows_header(*reinterpret_cast<logit::RowsHeader*>(blob.data()), 3, logit::Options{}, 2);
-    EXPECT_NO_THROW(logit::check_rows(blob.data(), blob.size() * 8));
-    EXPECT_THROW(logit::check_rows(blob.data(), blob.size() * 8 - 8), Error);  // truncated
-    reinterpret_cast<logit::RowsHeader*>(blob.data())->count = 1LL << 60;     // a lie about the length
-    EXPECT_THROW(logit::check_rows(blob.data(), blob.size() * 8), Error);
+    state_test::expect_flat_form_checked(rows_state(sample_rows(2)));
+    auto bytes = state_test::flat(rows_state(sample_rows(2)));
+    const std::int32_t k = 4;  // the rows no longer divide into rows of k + 2
+    std::memcpy(bytes.data() + 4, &k, sizeof k);
+    EXPECT_EQ(state_test::error_kind([&] { logit::RowsState::read(bytes.data(), bytes.size()); }),
+              ErrorKind::CorruptState);
+}
+
+TEST(Logit, KeptRowsMergeAndRespectTheMemoryLimit) {
+    const std::vector<double> rows = sample_rows(300);
+    const Model whole = fit(rows);
+    for (std::size_t cut : {std::size_t{0}, std::size_t{5 * 100}, rows.size()}) {
+        logit::RowsState merged = rows_state({}).empty_copy();
+        merged.merge(rows_state({rows.begin(), rows.begin() + cut}));
+        merged.merge(state_test::reread(rows_state({rows.begin() + cut, rows.end()})));
+        Model m(3);
+        merged.finish(m.out, StopCheck());
+        for (int j = 0; j < 3; ++j) EXPECT_EQ(m.coef[j], whole.coef[j]) << cut;
+    }
+    EXPECT_EQ(state_test::error_kind([&] { rows_state(rows).merge(rows_state({}, 4)); }), ErrorKind::ArrayShape);
+    // 64 kB holds 1638 rows of 3 regressors (40 bytes each); a weight-0 row is not kept.
+    logit::RowsState limited = rows_state({}, 3, {}, 64);
+    const double x[] = {1, 2, 3};
+    limited.add(true, x, 3, 0);
+    EXPECT_EQ(limited.size(), 0);
+    std::int64_t added = 0;
+    try {
+        for (; added < 2000; ++added) limited.add(added % 2 == 0, x, 3, 1);
+        ADD_FAILURE() << "no limit";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::LimitExceeded);
+        EXPECT_NE(e.hint(), nullptr);
+    }
+    EXPECT_EQ(added, 1638);
+    EXPECT_EQ(state_test::error_kind([&] { limited.add(true, x, 2, 1); }), ErrorKind::ArrayShape);
+    const double bad[] = {1, NAN, 3};
+    EXPECT_EQ(state_test::error_kind([&] { rows_state({}).add(true, bad, 3, 1); }), ErrorKind::InvalidValue);
 }
 
 TEST(Logit, OptionsAreChecked) {
@@ -149,7 +190,7 @@ TEST(Logit, StopCheckCancelsTheFit) {
     const std::vector<double> rows = sample_rows(100);
     Model m(3);
     try {
-        logit::fit_rows(rows.data(), 100, 3, logit::Options{}, m.out, StopCheck([] { return true; }));
+        rows_state(rows).finish(m.out, StopCheck([] { return true; }));
         FAIL() << "did not stop";
     } catch (const Error& e) {
         EXPECT_EQ(e.kind(), ErrorKind::Cancelled);

@@ -2,11 +2,14 @@
 
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "state_test.hpp"
 
 using eventml::core::Error;
 using eventml::core::ErrorKind;
@@ -23,39 +26,48 @@ std::vector<paths::Action> compile(const std::string& pattern, int conditions) {
     return actions;
 }
 
-// Rows of (seconds, condition values) as the glue keeps them: only rows where
-// some condition holds.
+// Rows of (seconds, condition values), added to a path_match state.
 struct Row {
     std::int64_t seconds;
     std::vector<bool> holds;
 };
 
-std::vector<paths::Event> kept(const std::vector<Row>& rows) {
-    std::vector<paths::Event> events;
-    for (const Row& row : rows) {
-        paths::Event event{row.seconds * kSecond, 0, 0, 0};
-        for (std::size_t i = 0; i < row.holds.size(); ++i)
-            if (row.holds[i]) event.bits |= 1u << i;
-        if (event.bits != 0) events.push_back(event);
-    }
-    paths::sort_events(events.data(), static_cast<std::int64_t>(events.size()));
-    return events;
-}
-
 int conditions_of(const std::vector<Row>& rows) { return rows.empty() ? 2 : static_cast<int>(rows[0].holds.size()); }
 
+// conditions: of the rows when not given.
+paths::PathState match_state(const std::string& pattern, const std::vector<Row>& rows, int conditions = 0) {
+    paths::PathState state(
+        paths::MatchParams{conditions > 0 ? conditions : conditions_of(rows), pattern.data(), pattern.size()});
+    for (const Row& row : rows) {
+        bool holds[paths::kMaxConditions];
+        for (std::size_t i = 0; i < row.holds.size(); ++i) holds[i] = row.holds[i];
+        state.add_conditions(row.seconds * kSecond, holds, static_cast<int>(row.holds.size()));
+    }
+    return state;
+}
+
+// path_match / path_count's finals: the state's pattern compiled, events sorted.
+bool matches(paths::PathState& state) {
+    const paths::MatchParams params = state.match_params();
+    const auto actions = compile(std::string(params.pattern, params.length), params.conditions);
+    state.sort();
+    return state.matches(actions.data(), actions.size(), StopCheck());
+}
+std::int64_t counts(paths::PathState& state) {
+    const paths::MatchParams params = state.match_params();
+    const auto actions = compile(std::string(params.pattern, params.length), params.conditions);
+    state.sort();
+    return state.count_matches(actions.data(), actions.size(), StopCheck());
+}
+
 bool match(const std::string& pattern, const std::vector<Row>& rows) {
-    const auto actions = compile(pattern, conditions_of(rows));
-    const auto events = kept(rows);
-    return paths::match(actions.data(), actions.size(), events.data(), static_cast<std::int64_t>(events.size()),
-                        StopCheck());
+    paths::PathState state = match_state(pattern, rows);
+    return matches(state);
 }
 
 std::int64_t count(const std::string& pattern, const std::vector<Row>& rows) {
-    const auto actions = compile(pattern, conditions_of(rows));
-    const auto events = kept(rows);
-    return paths::count_matches(actions.data(), actions.size(), events.data(),
-                                static_cast<std::int64_t>(events.size()), StopCheck());
+    paths::PathState state = match_state(pattern, rows);
+    return counts(state);
 }
 
 // Rows (second, code) with condition i holding where code == codes[i].
@@ -252,22 +264,28 @@ struct NamedRow {
     std::vector<bool> steps;
 };
 
-// Runs path_next over rows and returns the name found, or "NULL".
-std::string next(const char* direction, const char* base, const std::vector<NamedRow>& rows) {
-    std::vector<paths::Node> nodes;
+// steps: of the rows when not given.
+paths::PathState next_state(const char* direction, const char* base, const std::vector<NamedRow>& rows,
+                            int steps = -1) {
+    if (steps < 0) steps = rows.empty() ? 0 : static_cast<int>(rows[0].steps.size());
+    paths::PathState state(paths::NextParams{paths::parse_direction(direction), paths::parse_base(base), steps});
     for (const NamedRow& row : rows) {
-        paths::Node node{{row.seconds * kSecond, 0, static_cast<std::uint32_t>(row.name.size()), row.base},
-                         row.name.data()};
-        for (std::size_t i = 0; i < row.steps.size(); ++i)
-            if (row.steps[i]) node.event.bits |= 1u << i;
-        nodes.push_back(node);
+        bool holds[paths::kMaxConditions];
+        for (std::size_t i = 0; i < row.steps.size(); ++i) holds[i] = row.steps[i];
+        state.add_next(row.seconds * kSecond, row.name.data(), row.name.size(), row.base, holds, steps);
     }
-    const auto d = paths::parse_direction(direction);
-    const auto b = paths::parse_base(base);
-    const int steps = rows.empty() ? 0 : static_cast<int>(rows[0].steps.size());
-    paths::check_next(d, b, steps);
-    const std::int64_t i = paths::next_node(d, b, steps, nodes.data(), static_cast<std::int64_t>(nodes.size()));
+    return state;
+}
+
+// path_next's final: the name found, or "NULL".
+std::string found(const paths::PathState& state) {
+    std::vector<paths::Node> nodes(static_cast<std::size_t>(state.size()));
+    const std::int64_t i = state.next_node(nodes.data());
     return i < 0 ? "NULL" : std::string(nodes[i].name, nodes[i].event.length);
+}
+
+std::string next(const char* direction, const char* base, const std::vector<NamedRow>& rows) {
+    return found(next_state(direction, base, rows));
 }
 
 // Names at times 1, 2, ...; base everywhere; step k holds where the name is chain[k].
@@ -333,63 +351,124 @@ TEST(PathNext, ClickHouseSequenceNextNodeCases) {
     EXPECT_EQ(next("forward", "first_match", referrer(id1, 2, "BC")), "D");
     EXPECT_EQ(next("backward", "first_match", referrer(id3, 2, "B")), "B");
     EXPECT_EQ(next("backward", "first_match", referrer(id2, 2, "BA")), "NULL");
-    EXPECT_THROW(paths::check_next(paths::Direction::Backward, paths::Base::Head, 1), Error);
-    EXPECT_THROW(paths::check_next(paths::Direction::Forward, paths::Base::Tail, 1), Error);
-    EXPECT_THROW(paths::check_next(paths::Direction::Forward, paths::Base::FirstMatch, 0), Error);
+    EXPECT_THROW(paths::PathState(paths::NextParams{paths::Direction::Backward, paths::Base::Head, 1}), Error);
+    EXPECT_THROW(paths::PathState(paths::NextParams{paths::Direction::Forward, paths::Base::Tail, 1}), Error);
+    EXPECT_THROW(paths::PathState(paths::NextParams{paths::Direction::Forward, paths::Base::FirstMatch, 0}), Error);
     EXPECT_THROW(paths::parse_direction("Forward"), Error);
     EXPECT_THROW(paths::parse_base("middle"), Error);
 }
 
+using NamedTimes = std::vector<std::pair<std::int64_t, std::string>>;
+
+paths::PathState agg_state(const NamedTimes& rows, bool collapse, std::int32_t keep) {
+    paths::PathState state(paths::AggParams{collapse, keep});
+    for (const auto& [t, name] : rows) state.add_named(t, name.data(), name.size());
+    return state;
+}
+
+// path_agg's final: the names, space-separated.
+std::string path(const paths::PathState& state) {
+    std::vector<paths::Node> nodes(static_cast<std::size_t>(state.size()));
+    const std::int64_t n = state.path(nodes.data());
+    std::string out;
+    for (std::int64_t i = 0; i < n; ++i) out += std::string(nodes[i].name, nodes[i].event.length) + " ";
+    return out;
+}
+
 TEST(PathAgg, OrdersCollapsesAndKeeps) {
-    const auto run = [](std::vector<std::pair<std::int64_t, std::string>> rows, bool collapse, std::int64_t keep) {
-        std::vector<paths::Node> nodes;
-        for (const auto& [t, name] : rows)
-            nodes.push_back({{t, 0, static_cast<std::uint32_t>(name.size()), 0}, name.data()});
-        const std::int64_t n =
-            paths::order_path(nodes.data(), static_cast<std::int64_t>(nodes.size()), collapse, keep);
-        std::string out;
-        for (std::int64_t i = 0; i < n; ++i) out += std::string(nodes[i].name, nodes[i].event.length) + " ";
-        return out;
+    const auto run = [](const NamedTimes& rows, bool collapse, std::int32_t keep) {
+        return path(agg_state(rows, collapse, keep));
     };
-    const std::vector<std::pair<std::int64_t, std::string>> rows = {
-        {5, "buy"}, {1, "view"}, {2, "view"}, {3, "cart"}, {3, "view"}, {4, "view"}};
+    const NamedTimes rows = {{5, "buy"}, {1, "view"}, {2, "view"}, {3, "cart"}, {3, "view"}, {4, "view"}};
     EXPECT_EQ(run(rows, false, 0), "view view cart view view buy ");
     EXPECT_EQ(run(rows, true, 0), "view cart view buy ");
     EXPECT_EQ(run(rows, true, 2), "view cart ");
     EXPECT_EQ(run(rows, true, -2), "view buy ");
     EXPECT_EQ(run(rows, false, -10), "view view cart view view buy ");
     EXPECT_EQ(run({}, true, 3), "");
+    EXPECT_EQ(state_test::error_kind([] { paths::check_keep(0); }), ErrorKind::InvalidValue);
+    EXPECT_EQ(state_test::error_kind([] { paths::check_keep(std::numeric_limits<std::int32_t>::min()); }),
+              ErrorKind::InvalidValue);
+}
+
+// Merging the states of every split of the rows (as combine does) gives the
+// result of one state over all of them, for every kind.
+TEST(PathState, MergedPartsGiveTheWholeResult) {
+    const NamedTimes names = {{5, "buy"}, {1, "view"}, {2, "view"}, {3, "cart"}, {3, "view"}, {4, "view"}};
+    const std::string whole = path(agg_state(names, true, -3));
+    for (std::size_t cut = 0; cut <= names.size(); ++cut) {
+        paths::PathState merged = agg_state({}, true, -3);
+        merged.merge(agg_state({names.begin(), names.begin() + cut}, true, -3));
+        merged.merge(agg_state({names.begin() + cut, names.end()}, true, -3));
+        EXPECT_EQ(path(merged), whole) << cut;
+    }
+    const auto rows = coded({{0, 1}, {1, 2}, {2, 1}, {2, 2}, {5, 3}, {6, 2}}, {1, 2, 3});
+    const std::string pattern = "(?1)(?t<=3)(?2)";
+    const std::int64_t matches = count(pattern, rows);
+    EXPECT_EQ(matches, 2);
+    for (std::size_t cut = 0; cut <= rows.size(); ++cut) {
+        paths::PathState merged = match_state(pattern, rows).empty_copy();
+        merged.merge(match_state(pattern, {rows.begin(), rows.begin() + cut}, 3));
+        merged.merge(match_state(pattern, {rows.begin() + cut, rows.end()}, 3));
+        EXPECT_EQ(counts(merged), matches) << cut;
+    }
+    const auto chain = named("ABABC", "BA");
+    for (std::size_t cut = 0; cut <= chain.size(); ++cut) {
+        paths::PathState merged = next_state("forward", "head", chain);
+        EXPECT_EQ(state_test::error_kind([&] { merged.merge(next_state("forward", "first_match", chain)); }),
+                  ErrorKind::InvalidValue);
+        merged = next_state("forward", "first_match", chain).empty_copy();
+        merged.merge(next_state("forward", "first_match", {chain.begin(), chain.begin() + cut}, 2));
+        merged.merge(next_state("forward", "first_match", {chain.begin() + cut, chain.end()}, 2));
+        EXPECT_EQ(found(merged), "B") << cut;
+    }
+    EXPECT_EQ(state_test::error_kind([&] { agg_state(names, true, 2).merge(agg_state(names, false, 2)); }),
+              ErrorKind::InvalidValue);
+    EXPECT_EQ(state_test::error_kind([&] { match_state("(?1)", rows).merge(match_state("(?2)", rows)); }),
+              ErrorKind::InvalidValue);
 }
 
 TEST(PathState, RejectsCorruptStates) {
-    struct Blob {
-        paths::StateHeader header;
-        paths::Event events[2];
-        char names[4];
-    } blob;
-    std::memset(&blob, 0, sizeof blob);
-    blob.header = paths::make_header(paths::Kind::Next, 1, 0, 0, 0);
-    blob.header.count = 2;
-    blob.header.name_bytes = 4;
-    blob.events[0] = {1, 1, 3, 1};
-    blob.events[1] = {2, 0, 1, 0};
-    std::memcpy(blob.names, "abcd", 4);
-    const std::size_t size = offsetof(Blob, names) + 4;
-    EXPECT_NO_THROW(paths::check_state(&blob, size));
-    for (std::size_t cut = 0; cut < size; ++cut) EXPECT_THROW(paths::check_state(&blob, cut), Error) << cut;
-    Blob bad = blob;
-    bad.events[1].bits = 2;  // step 2 of a one-step path_next
-    EXPECT_THROW(paths::check_state(&bad, size), Error);
-    bad = blob;
-    bad.events[0].length = 2;  // names no longer add up
-    EXPECT_THROW(paths::check_state(&bad, size), Error);
-    bad = blob;
-    bad.header.options = 1 | 0 << 1;  // backward from head
-    EXPECT_THROW(paths::check_state(&bad, size), Error);
-    bad = blob;
-    bad.header.kind = paths::Kind::Pattern;  // pattern events have no names
-    EXPECT_THROW(paths::check_state(&bad, size), Error);
-    bad = blob;
-    bad.header.count = -1;
-    EXPECT_THROW(paths::check_state(&bad, size), Error);
+    state_test::expect_flat_form_checked(agg_state({{2, "b"}, {1, "abc"}, {1, ""}}, true, -2));
+    state_test::expect_flat_form_checked(
+        match_state("(?1).*(?2)", coded({{0, 1}, {1, 2}, {2, 3}}, {1, 2})));
+    const paths::PathState next = next_state("backward", "tail", named("ABCD", "DC"));
+    state_test::expect_flat_form_checked(next);
+    EXPECT_EQ(found(state_test::reread(next)), "B");
+    // Corruptions after the fixed fields: the last name byte count, then one event's bits.
+    const auto corrupt = [](const paths::PathState& state, std::size_t offset, auto value) {
+        auto bytes = state_test::flat(state);
+        std::memcpy(bytes.data() + offset, &value, sizeof value);
+        return state_test::error_kind([&] { paths::PathState::read(bytes.data(), bytes.size()); });
+    };
+    // Fixed fields: magic 4, kind 4, collapse 1, keep 4, conditions 4, direction 4, base 4, steps 4.
+    constexpr std::size_t kKind = 4, kKeep = 9, kDirection = 17, kSteps = 25, kPatternCount = 29;
+    EXPECT_EQ(corrupt(next, kKind, std::uint32_t{7}), ErrorKind::CorruptState);
+    EXPECT_EQ(corrupt(next, kKind, std::uint32_t{2}), ErrorKind::CorruptState);      // a pattern kind with names
+    EXPECT_EQ(corrupt(next, kDirection, std::int32_t{0}), ErrorKind::CorruptState);  // forward from tail
+    EXPECT_EQ(corrupt(next, kSteps, std::int32_t{1}), ErrorKind::CorruptState);      // events hold step 2
+    EXPECT_EQ(corrupt(next, kKeep, std::int32_t{3}), ErrorKind::CorruptState);       // path_agg's keep
+    EXPECT_EQ(corrupt(next, kPatternCount, std::int64_t{-1}), ErrorKind::CorruptState);
+    // The first event's name length (bits 0..30 after its time and bits): names no longer add up.
+    const std::size_t first_event = kPatternCount + 8 + 8;
+    EXPECT_EQ(corrupt(next, first_event + 12, std::uint32_t{0x80000002}), ErrorKind::CorruptState);
+}
+
+// A path_agg state stops as soon as its flat form would pass 1 GB, the
+// largest value PostgreSQL holds, before copying anything. (That a state
+// growing row by row stops at 1 GB is checked in SQL by test/cancel.sh: it
+// needs 1 GB of memory.)
+TEST(PathState, GrowingPastOneGigabyteIsAnError) {
+    paths::PathState state(paths::AggParams{});
+    const char byte = 'x';
+    state.add_named(0, &byte, 1);
+    const std::size_t rest = eventml::core::kMaxStateBytes - state.flat_bytes();
+    try {
+        state.add_named(1, &byte, rest);  // never read: the check comes first
+        ADD_FAILURE() << "no limit";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.kind(), ErrorKind::LimitExceeded);
+        EXPECT_NE(std::string(e.what()).find("1 GB"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(state.size(), 1);
 }

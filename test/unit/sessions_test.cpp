@@ -5,7 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include "state_test.hpp"
+
 using eventml::core::Error;
+using eventml::core::ErrorKind;
 using eventml::core::StopCheck;
 namespace sessions = eventml::core::sessions;
 
@@ -41,11 +44,17 @@ TEST(Sessions, OutOfOrderEventsAreAnError) {
     EXPECT_THROW(numberer.next(5), Error);
 }
 
+sessions::TimesState state_of(const std::vector<std::int64_t>& times, sessions::Rule rule) {
+    sessions::TimesState state(rule);
+    for (std::int64_t t : times) state.add(t);
+    return state;
+}
+
+const std::vector<std::int64_t> kTimes{100 * kMinute, 0, 5 * kMinute, 101 * kMinute, 300 * kMinute, 2 * kMinute};
+const sessions::Rule kRule{30 * kMinute, sessions::kNoMaxLength};
+
 TEST(Sessions, SummaryOfUnorderedTimes) {
-    std::vector<std::int64_t> times{100 * kMinute, 0, 5 * kMinute, 101 * kMinute, 300 * kMinute, 2 * kMinute};
-    const sessions::Summary s =
-        sessions::summarize(times.data(), static_cast<std::int64_t>(times.size()), {30 * kMinute, sessions::kNoMaxLength},
-                            StopCheck());
+    const sessions::Summary s = state_of(kTimes, kRule).finish(StopCheck());
     EXPECT_EQ(s.sessions, 3);  // {0, 2, 5}, {100, 101}, {300}
     EXPECT_EQ(s.events, 6);
     EXPECT_EQ(s.first_start, 0);
@@ -56,16 +65,43 @@ TEST(Sessions, SummaryOfUnorderedTimes) {
     EXPECT_EQ(s.max_duration, 5 * kMinute);
 }
 
+bool same(const sessions::Summary& a, const sessions::Summary& b) {
+    return a.sessions == b.sessions && a.events == b.events && a.first_start == b.first_start &&
+           a.first_duration == b.first_duration && a.last_end == b.last_end && a.total_duration == b.total_duration &&
+           a.mean_duration == b.mean_duration && a.max_duration == b.max_duration;
+}
+
+TEST(Sessions, MergedPartsSummarizeAsTheWhole) {
+    const sessions::Summary whole = state_of(kTimes, kRule).finish(StopCheck());
+    for (std::size_t cut = 0; cut <= kTimes.size(); ++cut) {
+        sessions::TimesState left = state_of({kTimes.begin(), kTimes.begin() + cut}, kRule);
+        sessions::TimesState merged = left.empty_copy();
+        merged.merge(left);
+        merged.merge(state_of({kTimes.begin() + cut, kTimes.end()}, kRule));
+        EXPECT_TRUE(same(merged.finish(StopCheck()), whole)) << cut;
+    }
+    sessions::TimesState other(sessions::Rule{kMinute, sessions::kNoMaxLength});
+    EXPECT_EQ(state_test::error_kind([&] { state_of(kTimes, kRule).merge(other); }), ErrorKind::InvalidValue);
+}
+
 TEST(Sessions, RulesAndStatesAreChecked) {
     EXPECT_THROW(sessions::check_rule({-1, sessions::kNoMaxLength}), Error);
     EXPECT_THROW(sessions::check_rule({0, -5}), Error);
-    std::vector<std::int64_t> blob(sizeof(sessions::TimesHeader) / 8 + 3);
-    sessions::write_times_header(*reinterpret_cast<sessions::TimesHeader*>(blob.data()), {kMinute, 0}, 3);
-    EXPECT_NO_THROW(sessions::check_times(blob.data(), blob.size() * 8));
-    EXPECT_THROW(sessions::check_times(blob.data(), blob.size() * 8 - 8), Error);
-    EXPECT_THROW(sessions::check_times(blob.data(), 4), Error);
-    reinterpret_cast<sessions::TimesHeader*>(blob.data())->gap = -1;
-    EXPECT_THROW(sessions::check_times(blob.data(), blob.size() * 8), Error);
+    EXPECT_THROW(sessions::TimesState({0, -5}), Error);
+    const sessions::TimesState state = state_of({kMinute, 0, 3 * kMinute}, {kMinute, 0});
+    state_test::expect_flat_form_checked(state);
+    EXPECT_TRUE(same(state_test::reread(state).finish(StopCheck()), state_of({kMinute, 0, 3 * kMinute}, {kMinute, 0}).finish(StopCheck())));
+    // A form of no times (sessionize never ships one) and a negative gap.
+    EXPECT_EQ(state_test::error_kind([] {
+                  const auto bytes = state_test::flat(sessions::TimesState(kRule));
+                  sessions::TimesState::read(bytes.data(), bytes.size());
+              }),
+              ErrorKind::CorruptState);
+    auto bytes = state_test::flat(state);
+    const std::int64_t negative = -1;
+    std::memcpy(bytes.data() + 4, &negative, sizeof negative);  // the gap, after the magic
+    EXPECT_EQ(state_test::error_kind([&] { sessions::TimesState::read(bytes.data(), bytes.size()); }),
+              ErrorKind::CorruptState);
 }
 
 }  // namespace
