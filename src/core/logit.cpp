@@ -334,7 +334,7 @@ void RowsState::add(bool y, const double* x, int n, double w) {
         fail(ErrorKind::ArrayShape, "x has length %d, but earlier rows had length %d", n, params_.k);
     ols::check_row(x, n, w);
     if (w == 0) return;
-    reserve(size() + 1);
+    if (rows_.size() + width() > rows_.capacity()) reserve(size() + 1);
     rows_.push(y ? 1 : 0);
     rows_.push(w);
     rows_.append(x, n);

@@ -23,10 +23,10 @@ void release(void* block) noexcept {
     if (block != nullptr) installed.release(block);
 }
 
-void check_state_bytes(std::size_t bytes, const char* what) {
-    if (bytes > kMaxStateBytes)
-        fail(ErrorKind::LimitExceeded, "the %s state of one group would exceed %zu bytes (1 GB, the largest value PostgreSQL holds)",
-             what, kMaxStateBytes);
+void state_too_large(const char* what) {
+    fail(ErrorKind::LimitExceeded,
+         "the %s state of one group would exceed %zu bytes (1 GB, the largest value PostgreSQL holds)", what,
+         kMaxStateBytes);
 }
 
 FlatWriter::FlatWriter(void* memory, std::size_t size, std::uint32_t magic)

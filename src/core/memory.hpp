@@ -51,7 +51,10 @@ S* make(Args&&... args) {
 // that no result or serialized state could hold.
 constexpr std::size_t kMaxStateBytes = (std::size_t{1} << 30) - 64;
 // Throws LimitExceeded naming what when bytes exceeds kMaxStateBytes.
-void check_state_bytes(std::size_t bytes, const char* what);
+[[noreturn]] void state_too_large(const char* what);
+inline void check_state_bytes(std::size_t bytes, const char* what) {
+    if (bytes > kMaxStateBytes) state_too_large(what);
+}
 
 // A growing array of trivially copyable T, doubling as it grows.
 template <typename T>
@@ -75,6 +78,7 @@ public:
     ~Block() { release(items_); }
 
     std::int64_t size() const { return count_; }
+    std::int64_t capacity() const { return capacity_; }
     std::size_t bytes() const { return sizeof(T) * static_cast<std::size_t>(count_); }
     T* data() { return items_; }
     const T* data() const { return items_; }
