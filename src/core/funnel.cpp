@@ -4,7 +4,6 @@
 #include "saturating.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>

@@ -4,8 +4,6 @@
 #include "saturating.hpp"
 
 #include <algorithm>
-#include <cstring>
-#include <limits>
 
 namespace eventml::core::sessions {
 namespace {

@@ -7,8 +7,6 @@
 #include "ols.hpp"
 #include "values.hpp"
 
-#include <cmath>
-#include <cstring>
 
 extern "C" {
 #include "access/htup_details.h"

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <limits>
 
 extern "C" {
 #include "catalog/pg_type.h"
