@@ -222,3 +222,15 @@ FROM (VALUES (1.0::float8, 1.0::float8, 1.0::float8), (NULL, 2, 1), (3, NULL, 1)
 SELECT ols_fit(y, ARRAY[1, x]) IS NULL AS no_rows FROM (VALUES (NULL::float8, 1.0::float8)) v(y, x);
 SELECT ols_predict(NULL::ols_model, ARRAY[1.0]) IS NULL AS null_model, ols_predict(m, NULL) IS NULL AS null_x
 FROM (SELECT ols_fit(y, ARRAY[1, x]) AS m FROM (VALUES (1.0::float8, 1.0::float8), (2, 2), (3, 4)) v(y, x)) s;
+
+-- A model type that does not match the library (an upgrade script not run,
+-- or run against an older library): a clear error naming the attribute that
+-- differs, never a read or write past the end of the tuple.
+BEGIN;
+ALTER TYPE ols_model ADD ATTRIBUTE extra int;
+SELECT ols_fit(y, ARRAY[1, x]) FROM (VALUES (1.0::float8, 1.0::float8), (2, 2), (3, 4)) v(y, x);
+ROLLBACK;
+BEGIN;
+ALTER TYPE ols_model RENAME ATTRIBUTE sigma TO s;
+SELECT ols_fit(y, ARRAY[1, x]) FROM (VALUES (1.0::float8, 1.0::float8), (2, 2), (3, 4)) v(y, x);
+ROLLBACK;
