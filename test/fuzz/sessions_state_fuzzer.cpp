@@ -68,6 +68,10 @@ fuzz::Seeds seeds() {
                                                  t0 + 18 * kMinute, t0 + 9 * kMinute})});
     out.push_back({"gap-zero-ties", state({0, sessions::kNoMaxLength}, {t0, t0, t0 + 1, t0 + 1, t0 + 1})});
     out.push_back({"far-apart", state({kMinute, 0}, {kMinTimestamp, -1, 0, kEndTimestamp / 2})});
+    // The old repro-sessions-span in this layout: a span between times that overflows int64
+    // (summarize saturates it).
+    out.push_back({"repro-sessions-span", state({60 * kMinute, sessions::kNoMaxLength},
+                                                {kMinTimestamp, kEndTimestamp - 1})});
     return out;
 }
 

@@ -141,13 +141,17 @@ std::vector<unsigned char> flat_bytes_of(const S& state) {
 }
 
 // An accepted form is written back byte for byte (serialize after
-// deserialize), also after combine merged it into an empty copy.
+// deserialize: flat_bytes() is its size and write() reproduces it), also
+// after combine merged it into an empty copy or an empty copy into it.
 template <typename S>
 void check_written_back(const S& state, const Buffer& input) {
+    FUZZ_CHECK(state.flat_bytes() == input.size());
     const std::vector<unsigned char> bytes = flat_bytes_of(state);
     FUZZ_CHECK(bytes.size() == input.size() && std::memcmp(bytes.data(), input.data(), bytes.size()) == 0);
     S merged = state.empty_copy();
     if (consume([&] { merged.merge(state); })) FUZZ_CHECK(flat_bytes_of(merged) == bytes);
+    S same = S::read(input.data(), input.size());
+    if (consume([&] { same.merge(state.empty_copy()); })) FUZZ_CHECK(flat_bytes_of(same) == bytes);
 }
 
 // Inputs S::read refuses are not repaired: its layout puts every count right

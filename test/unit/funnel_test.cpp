@@ -184,6 +184,21 @@ TEST(Funnel, CorruptStatesAreRejected) {
     std::memcpy(bytes.data() + bytes.size() - sizeof(funnel::Event) + sizeof(std::int64_t), &step, sizeof step);
     EXPECT_EQ(state_test::error_kind([&] { funnel::FunnelState::read(bytes.data(), bytes.size()); }),
               ErrorKind::CorruptState);
+    // The fixed fields (FunnelState::layout): magic 4, window 8, modes 4, steps 4, rows 8, then the
+    // events' count 8. The 4 rows' events: a (step 1, row 0), b (2, 1), x (placeholder, 2), c (3, 3).
+    constexpr std::size_t kWindow = 4, kModes = 12, kSteps = 16, kRows = 20, kCount = 28;
+    EXPECT_EQ(state_test::read_with(state, kWindow, std::int64_t{5}), state_test::kAccepted);  // the offsets are right
+    EXPECT_EQ(state_test::read_with(state, kRows, std::int64_t{9}), state_test::kAccepted);
+    EXPECT_EQ(state_test::read_with(state, kWindow, std::int64_t{-1}), ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(state, kModes, 32u), ErrorKind::CorruptState);  // no such mode
+    EXPECT_EQ(state_test::read_with(state, kSteps, std::int32_t{0}), ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(state, kSteps, std::int32_t{33}), ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(state, kSteps, std::int32_t{2}), ErrorKind::CorruptState);  // c is step 3
+    EXPECT_EQ(state_test::read_with(state, kRows, std::int64_t{3}), ErrorKind::CorruptState);   // c is row 3
+    EXPECT_EQ(state_test::read_with(state, kRows, std::int64_t{-1}), ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(state, kRows, std::int64_t{1} << 31), ErrorKind::CorruptState);
+    state_test::expect_count_checked(state, kCount);
+    state_test::expect_count_checked(state_of({}, 100, funnel::kStrictOnce), kCount);  // no events
 }
 
 TEST(Retention, FirstConditionGatesTheOthers) {

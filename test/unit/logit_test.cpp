@@ -147,6 +147,23 @@ TEST(Logit, CorruptPiecesAreRejected) {
     std::memcpy(bytes.data() + 4, &k, sizeof k);
     EXPECT_EQ(state_test::error_kind([&] { logit::RowsState::read(bytes.data(), bytes.size()); }),
               ErrorKind::CorruptState);
+    // The fixed fields (RowsState::layout): magic 4, k 4, max_iter 4, tolerance 8, memory limit 8,
+    // then the count 8 of the doubles of the rows (k + 2 a row).
+    constexpr std::size_t kK = 4, kMaxIter = 8, kTolerance = 12, kLimit = 20, kCount = 28;
+    const logit::RowsState state = rows_state(sample_rows(2));
+    EXPECT_EQ(state_test::read_with(state, kMaxIter, std::int32_t{5}), state_test::kAccepted);  // the offsets are right
+    EXPECT_EQ(state_test::read_with(state, kLimit, std::int64_t{64}), state_test::kAccepted);
+    EXPECT_EQ(state_test::read_with(state, kK, std::int32_t{0}), ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(state, kK, std::int32_t{eventml::core::ols::kMaxColumns + 1}),
+              ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(state, kMaxIter, std::int32_t{0}), ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(state, kMaxIter, std::int32_t{logit::kMaxIterations + 1}),
+              ErrorKind::CorruptState);
+    for (double tolerance : {0.0, 1.0, -1e-8, double(NAN)})
+        EXPECT_EQ(state_test::read_with(state, kTolerance, tolerance), ErrorKind::CorruptState) << tolerance;
+    EXPECT_EQ(state_test::read_with(state, kLimit, std::int64_t{-1}), ErrorKind::CorruptState);
+    state_test::expect_count_checked(state, kCount);
+    state_test::expect_count_checked(rows_state({}), kCount);
 }
 
 TEST(Logit, KeptRowsMergeAndRespectTheMemoryLimit) {

@@ -426,6 +426,8 @@ TEST(PathState, MergedPartsGiveTheWholeResult) {
               ErrorKind::InvalidValue);
     EXPECT_EQ(state_test::error_kind([&] { match_state("(?1)", rows).merge(match_state("(?2)", rows)); }),
               ErrorKind::InvalidValue);
+    EXPECT_EQ(state_test::error_kind([&] { agg_state({}, false, 0).merge(next_state("forward", "head", {})); }),
+              ErrorKind::InvalidValue);  // another kind
 }
 
 TEST(PathState, RejectsCorruptStates) {
@@ -452,6 +454,15 @@ TEST(PathState, RejectsCorruptStates) {
     // The first event's name length (bits 0..30 after its time and bits): names no longer add up.
     const std::size_t first_event = kPatternCount + 8 + 8;
     EXPECT_EQ(corrupt(next, first_event + 12, std::uint32_t{0x80000002}), ErrorKind::CorruptState);
+    // Each list's count lies: the pattern's (at kPatternCount), the events' after the pattern, the
+    // names' after the events.
+    const std::string pattern = "(?1).*(?2)";
+    const paths::PathState match = match_state(pattern, coded({{0, 1}, {1, 2}, {2, 3}}, {1, 2}));
+    for (const paths::PathState* state : {&next, &match}) {
+        const std::size_t events_count = kPatternCount + 8 + state->match_params().length;
+        const std::size_t names_count = events_count + 8 + sizeof(paths::Event) * state->size();
+        for (std::size_t count : {kPatternCount, events_count, names_count}) state_test::expect_count_checked(*state, count);
+    }
 }
 
 // A path_agg state stops as soon as its flat form would pass 1 GB, the

@@ -102,6 +102,12 @@ TEST(Sessions, RulesAndStatesAreChecked) {
     std::memcpy(bytes.data() + 4, &negative, sizeof negative);  // the gap, after the magic
     EXPECT_EQ(state_test::error_kind([&] { sessions::TimesState::read(bytes.data(), bytes.size()); }),
               ErrorKind::CorruptState);
+    // The fixed fields (TimesState::layout): magic 4, gap 8, max_length 8, then the times' count 8.
+    constexpr std::size_t kGap = 4, kMaxLength = 12, kCount = 20;
+    EXPECT_EQ(state_test::read_with(state, kGap, std::int64_t{5}), state_test::kAccepted);  // the offsets are right
+    EXPECT_EQ(state_test::read_with(state, kMaxLength, sessions::kNoMaxLength), state_test::kAccepted);
+    EXPECT_EQ(state_test::read_with(state, kMaxLength, std::int64_t{-2}), ErrorKind::CorruptState);
+    state_test::expect_count_checked(state, kCount);
 }
 
 }  // namespace

@@ -3,6 +3,9 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -10,6 +13,9 @@
 #include "error.hpp"
 
 namespace state_test {
+
+// What error_kind returns when body throws nothing.
+constexpr eventml::core::ErrorKind kAccepted = eventml::core::ErrorKind::Cancelled;
 
 // The kind of eventml Error body throws (Cancelled stands for "none").
 template <typename Body>
@@ -49,6 +55,31 @@ void expect_flat_form_checked(const S& state) {
     bytes.pop_back();
     bytes[0] ^= 1;
     EXPECT_EQ(error_kind([&] { S::read(bytes.data(), bytes.size()); }), ErrorKind::CorruptState) << "magic";
+}
+
+// The kind of error S::read throws for the flat form of state with value
+// written over the bytes at offset (a targeted corruption).
+template <typename S, typename T>
+eventml::core::ErrorKind read_with(const S& state, std::size_t offset, T value) {
+    std::vector<unsigned char> bytes = flat(state);
+    EXPECT_LE(offset + sizeof value, bytes.size());
+    std::memcpy(bytes.data() + offset, &value, sizeof value);
+    return error_kind([&] { S::read(bytes.data(), bytes.size()); });
+}
+
+// The int64 item count at offset lies (one less, one more, negative, far
+// too many) with every other byte in place: read rejects each as CorruptState.
+template <typename S>
+void expect_count_checked(const S& state, std::size_t offset) {
+    using eventml::core::ErrorKind;
+    const std::vector<unsigned char> bytes = flat(state);
+    std::int64_t count = 0;
+    std::memcpy(&count, bytes.data() + offset, sizeof count);
+    std::vector<std::int64_t> lies = {count + 1, -1, std::int64_t{1} << 60, std::numeric_limits<std::int64_t>::max(),
+                                      std::numeric_limits<std::int64_t>::min()};
+    if (count > 0) lies.push_back(count - 1);
+    for (std::int64_t lie : lies)
+        EXPECT_EQ(read_with(state, offset, lie), ErrorKind::CorruptState) << "count " << lie << " at " << offset;
 }
 
 }  // namespace state_test
