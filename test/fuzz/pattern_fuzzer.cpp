@@ -1,5 +1,5 @@
 // libFuzzer target for the path pattern compiler and matcher (make fuzz).
-// sources: paths.cpp error.cpp
+// sources: paths.cpp memory.cpp error.cpp
 // Input: one byte choosing the number of conditions, then the pattern text.
 // Every pattern must compile or fail with an eventml Error; a compiled
 // pattern is matched against a fixed event sequence, and a pattern without
