@@ -1,6 +1,5 @@
 -- eventml 0.2.0 -> 0.3.0: model export that survives any model and any
--- session. A fresh install of 0.3.0 runs eventml--0.1.0.sql,
--- eventml--0.1.0--0.2.0.sql and then this script.
+-- session.
 --   - NaN and ±Infinity coefficients print as float8 literals (SQL
 --     'NaN'::pg_catalog.float8, Python float('NaN')), not as bare words
 --     that parse as column or variable names;

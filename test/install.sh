@@ -24,15 +24,37 @@ check() {  # check NAME EXPECTED ACTUAL
     if [ "$2" = "$3" ]; then echo "ok   $1"; else echo "FAIL $1: expected '$2', got '$3'"; failed=1; fi
 }
 # The extension's objects, described, one per line; a function's line ends with the md5 of its
-# definition, so an upgrade script must also bring changed functions up to date.
+# definition, an aggregate's with its arguments, support functions and options, a composite
+# type's with its attributes and a cast's with its function and context, so an upgrade script
+# must also bring changed objects up to date (and the install script generated from src/sql/
+# must define each one as the upgrade chain leaves it).
 objects() {
-    psql -d "$1" -At -c "SELECT pg_describe_object(classid, objid, objsubid) ||
-                                CASE WHEN classid = 'pg_proc'::regclass
-                                          AND (SELECT prokind FROM pg_proc WHERE oid = objid) <> 'a'
-                                     THEN ' ' || md5(pg_get_functiondef(objid)) ELSE '' END
-                         FROM pg_depend
-                         WHERE refclassid = 'pg_extension'::regclass AND deptype = 'e'
-                           AND refobjid = (SELECT oid FROM pg_extension WHERE extname = 'eventml') ORDER BY 1"
+    psql -d "$1" -At -c "SELECT pg_describe_object(d.classid, d.objid, d.objsubid) ||
+                                CASE WHEN p.prokind <> 'a' THEN ' ' || md5(pg_get_functiondef(p.oid))
+                                     WHEN p.prokind = 'a' THEN
+                                         format(' (%s) sfunc %s stype %s final %s combine %s serial %s deserial %s'
+                                                ' kind %s extra %s modify %s initval %s parallel %s',
+                                                pg_get_function_arguments(p.oid), a.aggtransfn::regprocedure,
+                                                a.aggtranstype::regtype, a.aggfinalfn::regprocedure,
+                                                a.aggcombinefn::regprocedure, a.aggserialfn::regprocedure,
+                                                a.aggdeserialfn::regprocedure, a.aggkind, a.aggfinalextra,
+                                                a.aggfinalmodify, a.agginitval, p.proparallel)
+                                     WHEN t.typtype = 'c' THEN
+                                         ' (' || (SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod),
+                                                                    ', ' ORDER BY attnum)
+                                                  FROM pg_attribute
+                                                  WHERE attrelid = t.typrelid AND attnum > 0 AND NOT attisdropped) || ')'
+                                     WHEN c.oid IS NOT NULL THEN
+                                         format(' with %s, context %s, method %s', c.castfunc::regprocedure,
+                                                c.castcontext, c.castmethod)
+                                     ELSE '' END
+                         FROM pg_depend d
+                         LEFT JOIN pg_proc p ON d.classid = 'pg_proc'::regclass AND p.oid = d.objid
+                         LEFT JOIN pg_aggregate a ON a.aggfnoid = p.oid
+                         LEFT JOIN pg_type t ON d.classid = 'pg_type'::regclass AND t.oid = d.objid
+                         LEFT JOIN pg_cast c ON d.classid = 'pg_cast'::regclass AND c.oid = d.objid
+                         WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+                           AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'eventml') ORDER BY 1"
 }
 
 psql -d postgres -c "CREATE ROLE eventml_analyst LOGIN" -c "CREATE DATABASE analytics OWNER eventml_analyst"
@@ -52,6 +74,10 @@ check "... and uses it there" "true|2|{b,c}|2" \
 # Every version before the default one, from the install and upgrade scripts' names.
 previous=$(ls eventml--*.sql | sed 's/^eventml--//; s/\.sql$//' | tr -- '-' '\n' | grep -v '^$' | sort -uV | grep -vx "$default")
 psql -d postgres -c "CREATE DATABASE fresh" -c "CREATE DATABASE restored"
+# A fresh install of the default version runs its own script, the one make generated from
+# src/sql/ (and installed), not the chain of upgrades.
+check "a fresh install of $default runs eventml--$default.sql, as generated from src/sql/" "same" \
+    "$(cmp -s "eventml--$default.sql" "$($pg_config --sharedir)/extension/eventml--$default.sql" && echo same || echo differs)"
 psql -d fresh -c "CREATE EXTENSION eventml"
 objects fresh >"$work/fresh.txt"
 score_check='SELECT count(*) FILTER (WHERE s.linear IS DISTINCT FROM ols_predict(m.linear, ARRAY[1, d.x1, d.x2])
