@@ -229,7 +229,9 @@ void FunnelState::check(const FlatReader& in) const {
                params_.steps <= kMaxSteps && rows_ >= 0 && rows_ <= std::numeric_limits<std::int32_t>::max());
     for (std::int64_t i = 0; i < events_.size(); ++i) {
         const Event& event = events_[i];
-        in.require(event.step >= 0 && event.step <= params_.steps && event.row >= 0 && event.row < rows_);
+        // Step 0 is strict_order's placeholder; add() keeps it in no other mode.
+        in.require((event.step >= 1 || (event.step == 0 && (params_.modes & kStrictOrder))) &&
+                   event.step <= params_.steps && event.row >= 0 && event.row < rows_);
     }
 }
 

@@ -354,6 +354,13 @@ void RowsState::check(const FlatReader& in) const {
     in.require(params_.k >= 1 && params_.k <= ols::kMaxColumns && params_.memory_limit_kb >= 0 &&
                options.max_iter >= 1 && options.max_iter <= kMaxIterations && options.tolerance > 0 &&
                options.tolerance < 1 && rows_.size() % width() == 0);
+    // Each row as add() keeps it: y 0 or 1, a finite positive weight, finite x.
+    const int k = params_.k, width = this->width();
+    for (std::int64_t at = 0; at < rows_.size(); at += width) {
+        const double* row = rows_.data() + at;
+        in.require((row[0] == 0 || row[0] == 1) && std::isfinite(row[1]) && row[1] > 0);
+        for (int j = 0; j < k; ++j) in.require(std::isfinite(row[2 + j]));
+    }
 }
 
 void RowsState::finish(FitOutput& out, const StopCheck& stop) const {

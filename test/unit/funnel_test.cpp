@@ -191,6 +191,8 @@ TEST(Funnel, CorruptStatesAreRejected) {
     EXPECT_EQ(state_test::read_with(state, kRows, std::int64_t{9}), state_test::kAccepted);
     EXPECT_EQ(state_test::read_with(state, kWindow, std::int64_t{-1}), ErrorKind::CorruptState);
     EXPECT_EQ(state_test::read_with(state, kModes, 32u), ErrorKind::CorruptState);  // no such mode
+    EXPECT_EQ(state_test::read_with(state, kModes, unsigned{funnel::kStrictOrder}), state_test::kAccepted);
+    EXPECT_EQ(state_test::read_with(state, kModes, 0u), ErrorKind::CorruptState);  // x's placeholder needs strict_order
     EXPECT_EQ(state_test::read_with(state, kSteps, std::int32_t{0}), ErrorKind::CorruptState);
     EXPECT_EQ(state_test::read_with(state, kSteps, std::int32_t{33}), ErrorKind::CorruptState);
     EXPECT_EQ(state_test::read_with(state, kSteps, std::int32_t{2}), ErrorKind::CorruptState);  // c is step 3

@@ -164,6 +164,17 @@ TEST(Logit, CorruptPiecesAreRejected) {
     EXPECT_EQ(state_test::read_with(state, kLimit, std::int64_t{-1}), ErrorKind::CorruptState);
     state_test::expect_count_checked(state, kCount);
     state_test::expect_count_checked(rows_state({}), kCount);
+    // Each kept row (y, w, x...) after the count: a y other than 0 or 1, a weight that add()
+    // would not keep, a non-finite x.
+    constexpr std::size_t kY = kCount + 8, kWeight = kY + 8, kX = kWeight + 8;
+    EXPECT_EQ(state_test::read_with(state, kY, 1.0), state_test::kAccepted);
+    EXPECT_EQ(state_test::read_with(state, kWeight, 2.5), state_test::kAccepted);
+    for (double y : {0.5, -1.0, 2.0, double(NAN)})
+        EXPECT_EQ(state_test::read_with(state, kY, y), ErrorKind::CorruptState) << y;
+    for (double w : {0.0, -1.0, double(INFINITY), double(NAN)})
+        EXPECT_EQ(state_test::read_with(state, kWeight, w), ErrorKind::CorruptState) << w;
+    for (double x : {double(INFINITY), double(NAN)})
+        EXPECT_EQ(state_test::read_with(state, kX + 8, x), ErrorKind::CorruptState) << x;
 }
 
 TEST(Logit, KeptRowsMergeAndRespectTheMemoryLimit) {
