@@ -7,7 +7,9 @@
 namespace eventml::core {
 namespace {
 
-Allocator installed{[](std::size_t bytes) { return std::malloc(bytes > 0 ? bytes : 1); }, std::free};
+Allocator installed{[](std::size_t bytes) { return std::malloc(bytes > 0 ? bytes : 1); },
+                    [](void* block, std::size_t bytes) { return std::realloc(block, bytes > 0 ? bytes : 1); },
+                    std::free};
 
 }  // namespace
 
@@ -17,6 +19,12 @@ void* allocate(std::size_t bytes) {
     void* block = installed.allocate(bytes);
     if (block == nullptr) throw std::bad_alloc();
     return block;
+}
+
+void* reallocate(void* block, std::size_t bytes) {
+    void* resized = installed.reallocate(block, bytes);
+    if (resized == nullptr) throw std::bad_alloc();
+    return resized;
 }
 
 void release(void* block) noexcept {

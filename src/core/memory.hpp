@@ -26,11 +26,16 @@ namespace eventml::core {
 
 struct Allocator {
     void* (*allocate)(std::size_t bytes);  // nullptr when it cannot
+    // block resized to bytes, in place when it can (a large block's pages are
+    // not copied or touched again); nullptr, leaving block as it was, when it
+    // cannot.
+    void* (*reallocate)(void* block, std::size_t bytes);
     void (*release)(void* block);
 };
 void install_allocator(const Allocator& allocator);
-// Throws std::bad_alloc when the allocator returns nullptr.
+// Throw std::bad_alloc when the allocator returns nullptr.
 void* allocate(std::size_t bytes);
+void* reallocate(void* block, std::size_t bytes);
 void release(void* block) noexcept;
 
 // A new S, constructed from args in allocated memory.
@@ -101,10 +106,8 @@ public:
         std::int64_t grown = capacity_ < 8 ? 8 : capacity_ * 2;
         if (grown > most) grown = most;
         if (grown < n) grown = n;
-        T* items = static_cast<T*>(allocate(sizeof(T) * static_cast<std::size_t>(grown)));
-        if (count_ > 0) std::memcpy(items, items_, bytes());
-        release(items_);
-        items_ = items;
+        const std::size_t grown_bytes = sizeof(T) * static_cast<std::size_t>(grown);
+        items_ = static_cast<T*>(items_ == nullptr ? allocate(grown_bytes) : reallocate(items_, grown_bytes));
         capacity_ = grown;
     }
 

@@ -71,6 +71,16 @@ void install_core_allocator() {
             if (!AllocHugeSizeIsValid(bytes)) return nullptr;
             return MemoryContextAllocExtended(CurrentMemoryContext, bytes, MCXT_ALLOC_HUGE | MCXT_ALLOC_NO_OOM);
         },
+        [](void* block, std::size_t bytes) -> void* {
+            // repalloc_huge without its ERROR: PostgreSQL 15 has no NO_OOM
+            // repalloc (16's repalloc_extended), and its context method
+            // returns NULL, leaving the block intact, when it cannot grow it.
+            // A large block grows in place (realloc), with no copy and no new
+            // pages to fault in: a state's rows are not moved at each doubling.
+            if (!AllocHugeSizeIsValid(bytes)) return nullptr;
+            MemoryContext context = GetMemoryChunkContext(block);
+            return context->methods->realloc(context, block, bytes);
+        },
         [](void* block) { pfree(block); }});
 }
 
