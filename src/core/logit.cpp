@@ -326,7 +326,10 @@ void RowsState::reserve(std::int64_t rows) {
                        "per iteration instead of keeping it in memory.",
                        "keeping %lld rows of %d columns needs more than eventml.logit_fit_memory_limit (%lld kB)",
                        static_cast<long long>(rows), params_.k, static_cast<long long>(params_.memory_limit_kb));
-    rows_.reserve(rows * width(), static_cast<std::int64_t>(limit / row_bytes) * width());
+    // The limit in rows, clamped (2^40 rows: petabytes) before the conversion,
+    // since a state read back may carry any limit at all.
+    const double most_rows = std::min(limit / row_bytes, 0x1p40);
+    rows_.reserve(rows * width(), static_cast<std::int64_t>(most_rows) * width());
 }
 
 void RowsState::add(bool y, const double* x, int n, double w) {

@@ -206,6 +206,11 @@ TEST(Logit, KeptRowsMergeAndRespectTheMemoryLimit) {
     EXPECT_EQ(state_test::error_kind([&] { limited.add(true, x, 2, 1); }), ErrorKind::ArrayShape);
     const double bad[] = {1, NAN, 3};
     EXPECT_EQ(state_test::error_kind([&] { rows_state({}).add(true, bad, 3, 1); }), ErrorKind::InvalidValue);
+    // A state read back may carry any limit: one far past what an int64 of rows
+    // can count still grows as usual (found by the fuzzer; UBSan checks the cast).
+    logit::RowsState unlimited = rows_state({}, 3, {}, INT64_MAX);
+    for (int i = 0; i < 20; ++i) unlimited.add(i % 2 == 0, x, 3, 1);
+    EXPECT_EQ(unlimited.size(), 20);
 }
 
 TEST(Logit, OptionsAreChecked) {
