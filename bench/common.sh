@@ -64,3 +64,26 @@ best_ch() {
     done
     echo "$best"
 }
+
+# compare_queries [PARALLEL_SQL] <<'SQL' ... SQL
+# Runs the SQL on stdin, which defines the view queries (what, floor, query,
+# runs) and any settings, then times each floor against its query
+# (compare_ms) serially and with 2 parallel workers (after PARALLEL_SQL), and
+# prints the table of both times and their ratio.
+compare_queries() {
+    local setup
+    setup=$(cat)
+    $PSQL <<SQL
+\pset footer off
+CREATE TEMP TABLE timings (workers int, what text, first_ms float8, second_ms float8);
+$setup
+SET max_parallel_workers_per_gather = 0;
+INSERT INTO timings SELECT 0, what, (compare_ms(floor, query, runs)).* FROM queries;
+SET max_parallel_workers_per_gather = 2;
+${1:-}
+INSERT INTO timings SELECT 2, what, (compare_ms(floor, query, runs)).* FROM queries;
+SELECT workers, what, round(first_ms) AS first_ms, round(second_ms) AS second_ms,
+       round((second_ms / first_ms)::numeric, 2) AS ratio
+FROM timings ORDER BY workers, what;
+SQL
+}

@@ -17,9 +17,7 @@ FROM generate_series(1, $EVENTS);
 CREATE INDEX ON events (user_id, event, ts);
 VACUUM ANALYZE events;
 SQL
-$PSQL <<'SQL'
-\pset footer off
-CREATE TEMP TABLE timings (workers int, what text, floor_ms float8, query_ms float8);
+compare_queries <<'SQL'
 CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
     ('funnel vs count(*)',
      'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
@@ -38,13 +36,6 @@ CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
          LEFT JOIN LATERAL (SELECT min(b.ts) AS ts FROM events b WHERE b.user_id = u.user_id AND b.event = 'buy'
                             AND b.ts > c.ts AND b.ts <= v.ts + interval '1 hour') b ON true
          GROUP BY u.user_id) q$$, 1);
-SET max_parallel_workers_per_gather = 0;
-INSERT INTO timings SELECT 0, what, (compare_ms(floor, query, runs)).* FROM queries;
-SET max_parallel_workers_per_gather = 2;
-INSERT INTO timings SELECT 2, what, (compare_ms(floor, query, runs)).* FROM queries;
-SELECT workers, what, round(floor_ms) AS first_ms, round(query_ms) AS second_ms,
-       round((query_ms / floor_ms)::numeric, 2) AS ratio
-FROM timings ORDER BY workers, what;
 SQL
 
 # ClickHouse's windowFunnel on the same rows (Debian's 18.16: DateTime as UInt32 seconds).

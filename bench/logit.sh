@@ -13,24 +13,15 @@ FROM generate_series(1, $ROWS) i;
 UPDATE obs SET y = random() < 1 / (1 + exp(-(-1 + 2 * x1 - 0.2 * x2 + x3 + 0.01 * x4 - x5)));
 VACUUM ANALYZE obs;
 SQL
-$PSQL <<'SQL'
-\pset footer off
+compare_queries 'SET parallel_setup_cost = 0; SET parallel_tuple_cost = 0;' <<'SQL'
 SET eventml.logit_fit_memory_limit = '4GB';
-CREATE TEMP TABLE timings (workers int, what text, floor_ms float8, query_ms float8);
 CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
     ('logit_fit', 'SELECT sum(x1), sum(x2), sum(x3), sum(x4), sum(x5), count(*) FILTER (WHERE y) FROM obs',
      'SELECT logit_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) FROM obs', 3),
     ('logit_train', 'SELECT sum(x1), sum(x2), sum(x3), sum(x4), sum(x5), count(*) FILTER (WHERE y) FROM obs',
      $$SELECT logit_train('SELECT y, ARRAY[1, x1, x2, x3, x4, x5] AS x FROM obs')$$, 2);
-SET max_parallel_workers_per_gather = 0;
-INSERT INTO timings SELECT 0, what, (compare_ms(floor, query, runs)).* FROM queries;
-SET max_parallel_workers_per_gather = 2;
-SET parallel_setup_cost = 0;
-SET parallel_tuple_cost = 0;
-INSERT INTO timings SELECT 2, what, (compare_ms(floor, query, runs)).* FROM queries;
-SELECT workers, what, round(floor_ms) AS sum_ms, round(query_ms) AS query_ms,
-       round((query_ms / floor_ms)::numeric, 2) AS ratio
-FROM timings ORDER BY workers, what;
+SQL
+$PSQL <<'SQL'
 SELECT (m).iterations, (m).converged FROM (SELECT logit_fit(y, ARRAY[1, x1, x2, x3, x4, x5]) AS m FROM obs) s;
 SQL
 

@@ -15,9 +15,7 @@ SELECT (random() * $USERS)::int AS user_id,
 FROM generate_series(1, $EVENTS);
 VACUUM ANALYZE events;
 SQL
-$PSQL <<'SQL'
-\pset footer off
-CREATE TEMP TABLE timings (workers int, what text, floor_ms float8, query_ms float8);
+compare_queries <<'SQL'
 CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
     ('path_agg vs array_agg(ORDER BY ts)',
      'SELECT max(cardinality(p)) FROM (SELECT array_agg(event ORDER BY ts) AS p FROM events GROUP BY user_id) s',
@@ -34,13 +32,6 @@ CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
      'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
      $$SELECT sum(c) FROM (SELECT path_count('(?1).*(?2).*(?3)', ts, event = 'view', event = 'cart', event = 'buy') AS c
                           FROM events GROUP BY user_id) s$$, 3);
-SET max_parallel_workers_per_gather = 0;
-INSERT INTO timings SELECT 0, what, (compare_ms(floor, query, runs)).* FROM queries;
-SET max_parallel_workers_per_gather = 2;
-INSERT INTO timings SELECT 2, what, (compare_ms(floor, query, runs)).* FROM queries;
-SELECT workers, what, round(floor_ms) AS first_ms, round(query_ms) AS second_ms,
-       round((query_ms / floor_ms)::numeric, 2) AS ratio
-FROM timings ORDER BY workers, what;
 SQL
 
 start_clickhouse_events

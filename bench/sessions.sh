@@ -14,21 +14,19 @@ SELECT (random() * $USERS)::int AS user_id,
 FROM generate_series(1, $EVENTS);
 VACUUM ANALYZE events;
 SQL
-$PSQL <<'SQL'
-\pset footer off
-CREATE TEMP TABLE timings (workers int, what text, floor_ms float8, query_ms float8);
-CREATE TEMP VIEW queries (what, floor, query) AS VALUES
+compare_queries <<'SQL'
+CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
     ('session_id vs row_number',
      'SELECT max(n) FROM (SELECT row_number() OVER (PARTITION BY user_id ORDER BY ts) AS n FROM events) s',
-     $$SELECT max(n) FROM (SELECT session_id(ts, '30 minutes') OVER (PARTITION BY user_id ORDER BY ts) AS n FROM events) s$$),
+     $$SELECT max(n) FROM (SELECT session_id(ts, '30 minutes') OVER (PARTITION BY user_id ORDER BY ts) AS n FROM events) s$$, 3),
     ('pure SQL vs session_id',
      $$SELECT max(n) FROM (SELECT session_id(ts, '30 minutes') OVER (PARTITION BY user_id ORDER BY ts) AS n FROM events) s$$,
      $$SELECT max(n) FROM (SELECT 1 + sum(new) OVER (PARTITION BY user_id ORDER BY ts ROWS UNBOUNDED PRECEDING) AS n
          FROM (SELECT user_id, ts, CASE WHEN ts - lag(ts) OVER (PARTITION BY user_id ORDER BY ts) > interval '30 minutes'
-                                        THEN 1 ELSE 0 END AS new FROM events) f) s$$),
+                                        THEN 1 ELSE 0 END AS new FROM events) f) s$$, 3),
     ('sessionize vs count(*)',
      'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
-     $$SELECT max((s).sessions) FROM (SELECT sessionize(ts, '30 minutes') AS s FROM events GROUP BY user_id) g$$),
+     $$SELECT max((s).sessions) FROM (SELECT sessionize(ts, '30 minutes') AS s FROM events GROUP BY user_id) g$$, 3),
     ('pure SQL vs sessionize',
      $$SELECT max((s).sessions) FROM (SELECT sessionize(ts, '30 minutes') AS s FROM events GROUP BY user_id) g$$,
      $$SELECT max(sessions) FROM (SELECT user_id, count(*) AS sessions, sum(finish - start) AS total
@@ -38,12 +36,5 @@ CREATE TEMP VIEW queries (what, floor, query) AS VALUES
                                                         > interval '30 minutes' THEN 1 ELSE 0 END AS new
                            FROM events) f) s
                GROUP BY user_id, sid) per_session
-         GROUP BY user_id) per_user$$);
-SET max_parallel_workers_per_gather = 0;
-INSERT INTO timings SELECT 0, what, (compare_ms(floor, query, 3)).* FROM queries;
-SET max_parallel_workers_per_gather = 2;
-INSERT INTO timings SELECT 2, what, (compare_ms(floor, query, 3)).* FROM queries;
-SELECT workers, what, round(floor_ms) AS first_ms, round(query_ms) AS second_ms,
-       round((query_ms / floor_ms)::numeric, 2) AS ratio
-FROM timings ORDER BY workers, what;
+         GROUP BY user_id) per_user$$, 3);
 SQL
