@@ -39,6 +39,12 @@ SELECT funnel(ts, '10 seconds', e = 'a', e = 'b', e = 'c') AS level,
        funnel_times(ts, '10 seconds', e = 'a', e = 'b', e = 'c') AS times
 FROM steps;
 
+-- funnel_times gives the first event that brought the chain to each step
+-- (PostHog's rule): a@0, b@5, b@7, c@10 reaches b at 5 s, not 7 s.
+SELECT funnel_times(ts, '1 minute', e = 'a', e = 'b', e = 'c') AS times
+FROM (VALUES (0, 'a'), (5, 'b'), (7, 'b'), (10, 'c')) v(secs, e),
+     LATERAL (SELECT timestamptz '2026-01-01' + secs * interval '1 second' AS ts) t;
+
 -- Ties and one row meeting several steps: events at the same time are taken
 -- in step order, so one row can fill consecutive steps (ClickHouse since
 -- 21.2); strict_increase and strict_once forbid that.

@@ -61,9 +61,16 @@ Chain single_chains(const Event* events, std::int64_t count, int steps, std::int
             if (modes & kStrictIncrease) fits = fits && previous.last < ts;
             if (!fits) continue;
             Partial& next = slot[idx];
-            std::copy(previous.times, previous.times + idx, next.times);
+            // The chain moves on to this event (ClickHouse's rule, which
+            // strict_increase reads through `last`), but when the slot already
+            // holds the same chain its step times stay those of the first
+            // events that reached each step (PostHog's times to convert).
+            if (!filled[idx] || next.first != previous.first) {
+                std::copy(previous.times, previous.times + idx, next.times);
+                next.times[idx] = ts;
+            }
             next.first = previous.first;
-            next.last = next.times[idx] = ts;
+            next.last = ts;
             filled[idx] = 1;
             best.offer(next, idx + 1);
             if (idx + 1 == steps) return best.chain;

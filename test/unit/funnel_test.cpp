@@ -121,6 +121,30 @@ TEST(Funnel, TimesComeFromOneChain) {
     EXPECT_EQ(chain.times[2], 12);
 }
 
+TEST(Funnel, TimesAreTheFirstEventsThatReachedEachStep) {
+    // a@0 b@5 b@7 c@10: the chain reached b at 5 s (PostHog's rule); the
+    // second b neither restarts it nor moves its time.
+    const funnel::Chain chain = run({{0, {1, 0, 0}}, {5, {0, 1, 0}}, {7, {0, 1, 0}}, {10, {0, 0, 1}}}, 20);
+    ASSERT_EQ(chain.level, 3);
+    EXPECT_EQ(chain.times[0], 0);
+    EXPECT_EQ(chain.times[1], 5);
+    EXPECT_EQ(chain.times[2], 10);
+    // A new step-1 event starts a new chain, whose b is its own: a@0 b@5 a@6 b@8 c@15
+    // within 10 s: only the chain of a@6 reaches c, and it reached b at 8 s.
+    const funnel::Chain later = run({{0, {1, 0, 0}}, {5, {0, 1, 0}}, {6, {1, 0, 0}}, {8, {0, 1, 0}}, {15, {0, 0, 1}}}, 10);
+    ASSERT_EQ(later.level, 3);
+    EXPECT_EQ(later.times[0], 6);
+    EXPECT_EQ(later.times[1], 8);
+    // strict_increase still reads the latest event of the chain, as ClickHouse does:
+    // a@0 b@5 b@7 c@7 reaches 2 (the chain's last step is at 7 s, and c is not after it).
+    EXPECT_EQ(run({{0, {1, 0, 0}}, {5, {0, 1, 0}}, {7, {0, 1, 0}}, {7, {0, 0, 1}}}, 20, funnel::kStrictIncrease).level,
+              2);
+    // strict_once keeps every chain; the first to reach c is the one through b@5.
+    const funnel::Chain once = run({{0, {1, 0, 0}}, {5, {0, 1, 0}}, {7, {0, 1, 0}}, {10, {0, 0, 1}}}, 20,
+                                   funnel::kStrictOnce);
+    EXPECT_EQ(once.times[1], 5);
+}
+
 TEST(Funnel, ModesAreParsed) {
     EXPECT_EQ(funnel::parse_modes(""), 0u);
     EXPECT_EQ(funnel::parse_modes(" strict_order , strict_increase "), funnel::kStrictOrder | funnel::kStrictIncrease);
