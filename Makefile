@@ -9,7 +9,7 @@ MODULE_big = eventml
 # (src/sql/, in dependency order); the older install script and the upgrade scripts are
 # hand-written. A stale generated script of an older version is never installed.
 EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" eventml.control)
-SQL_SOURCES = $(addprefix src/sql/,ols.sql logit.sql export.sql sessions.sql funnel.sql paths.sql demo.sql)
+SQL_SOURCES = $(addprefix src/sql/,ols.sql logit.sql export.sql sessions.sql funnel.sql paths.sql reports.sql demo.sql)
 DATA_built  = eventml--$(EXTVERSION).sql
 DATA        = eventml--0.1.0.sql $(wildcard eventml--*--*.sql)
 OBJS       = $(patsubst %.cpp,%.o,$(wildcard src/core/*.cpp src/pg/*.cpp))

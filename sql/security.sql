@@ -29,10 +29,30 @@ CREATE FUNCTION evil.int_plus(int, int) RETURNS int LANGUAGE sql AS 'SELECT 42';
 CREATE OPERATOR evil.+ (LEFTARG = int, RIGHTARG = int, FUNCTION = evil.int_plus);
 CREATE FUNCTION evil.text_cat(text, text) RETURNS text LANGUAGE sql AS $$SELECT 'evil'$$;
 CREATE OPERATOR evil.|| (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.text_cat);
+CREATE FUNCTION evil.text_eq(text, text) RETURNS boolean LANGUAGE sql AS 'SELECT true';
+CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.text_eq);
+CREATE FUNCTION evil.int8_le(bigint, bigint) RETURNS boolean LANGUAGE sql AS 'SELECT false';
+CREATE OPERATOR evil.<= (LEFTARG = bigint, RIGHTARG = bigint, FUNCTION = evil.int8_le);
 CREATE TABLE models AS
 SELECT ols_fit(y, ARRAY[1, x]) AS linear, logit_fit(y > 2, ARRAY[1, x]) AS logistic
 FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9), (4.0, 4.2), (1.5, 1.1), (3.5, 2.0)) v(x, y);
+-- The reports, first under an ordinary search_path.
+CREATE TABLE report_rows (user_id int, ts timestamptz, event text);
+INSERT INTO report_rows
+SELECT u, timestamptz '2026-01-05' + ((u * 37 + i * 101) % 500) * interval '1 hour', (ARRAY['a', 'b', 'c'])[1 + (u + i) % 3]
+FROM generate_series(1, 20) u, generate_series(1, 1 + u % 4) i;
+CREATE FUNCTION all_reports() RETURNS text[] LANGUAGE sql AS $$
+SELECT ARRAY[(SELECT array_agg(f::text) FROM funnel_report('SELECT * FROM security_test.report_rows', ARRAY['a', 'b'], '3 days') f)::text,
+             (SELECT array_agg(r::text) FROM retention_matrix('SELECT * FROM security_test.report_rows', 'week', 3) r)::text,
+             (SELECT array_agg(l::text) FROM lifecycle('SELECT * FROM security_test.report_rows', 'week') l)::text,
+             (SELECT array_agg(s::text) FROM stickiness('SELECT * FROM security_test.report_rows', 'day') s)::text,
+             (SELECT array_agg(s::text) FROM sessions('SELECT * FROM security_test.report_rows', '1 day') s)::text]
+$$;
+CREATE TABLE reports_before AS SELECT all_reports() AS r;
 SET search_path = evil, security_test, public, pg_catalog;
+-- (The look-alikes do answer unqualified operators here.)
+SELECT 'a'::text = 'b'::text AS evil_text_equals, 2::bigint <= 3::bigint AS evil_bigint_le;
+SELECT all_reports() OPERATOR(pg_catalog.=) (SELECT r FROM reports_before) AS reports_unchanged;
 SELECT path_from(ARRAY['a', 'b', 'c', 'd'], 'c', 2) AS from_c, path_to(ARRAY['a', 'b', 'c', 'd'], 'c', 2) AS to_c;
 SELECT * FROM path_edges(ARRAY['a', 'b', 'c']);
 SELECT model_sql(logistic, ARRAY[NULL, 'x']) LIKE '1 / (1 + exp(-(%' AS sql_export,
@@ -47,7 +67,7 @@ DROP SCHEMA evil CASCADE;
 -- An ordinary role uses every family.
 CREATE ROLE eventml_regress_analyst;
 GRANT USAGE ON SCHEMA security_test TO eventml_regress_analyst;
-GRANT SELECT ON models TO eventml_regress_analyst;
+GRANT SELECT ON models, reports_before, report_rows TO eventml_regress_analyst;
 SET ROLE eventml_regress_analyst;
 SELECT (ols_fit(y, ARRAY[1, x])).n AS ols_n,
        (logit_fit(y > 2, ARRAY[1, x])).converged AS logit_converged,
@@ -64,8 +84,9 @@ SELECT round(ols_predict(linear, ARRAY[1, 2])::numeric, 6) AS ols_predict,
 FROM models;
 SELECT (logit_train('SELECT y > 2 AS y, ARRAY[1, x] AS x FROM (VALUES (1.0, 1.0), (2.0, 2.5), (3.0, 2.9),
                      (4.0, 4.2), (1.5, 1.1), (3.5, 2.0)) v(x, y)')).converged AS logit_train;
+SELECT all_reports() = (SELECT r FROM reports_before) AS reports_as_analyst;
 RESET ROLE;
-REVOKE ALL ON models FROM eventml_regress_analyst;
+REVOKE ALL ON models, reports_before, report_rows FROM eventml_regress_analyst;
 REVOKE ALL ON SCHEMA security_test FROM eventml_regress_analyst;
 DROP ROLE eventml_regress_analyst;
 RESET search_path;

@@ -90,6 +90,7 @@ public:
     T& operator[](std::int64_t i) { return items_[i]; }
     const T& operator[](std::int64_t i) const { return items_[i]; }
 
+    void clear() { count_ = 0; }
     void push(const T& item) {
         if (count_ == capacity_) reserve(count_ + 1);
         items_[count_++] = item;

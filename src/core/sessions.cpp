@@ -43,21 +43,23 @@ Summary summarize(std::int64_t* times, std::int64_t count, const Rule& rule, con
     s.events = count;
     s.first_start = times[0];
     s.last_end = times[count - 1];
-    std::int64_t start = times[0];
-    auto close = [&](std::int64_t end) {
+    std::int64_t start = times[0], first = 0;  // the session's first time and its index
+    auto close = [&](std::int64_t end, std::int64_t past) {
         const std::int64_t duration = saturating_span(start, end);
         if (s.sessions == 0) s.first_duration = duration;
         s.sessions += 1;
+        if (past - first == 1) s.bounces += 1;
         s.total_duration = saturating_add(s.total_duration, duration);
         s.max_duration = std::max(s.max_duration, duration);
     };
     for (std::int64_t i = 1; i < count; ++i) {
         if (starts_session(rule, start, times[i - 1], times[i])) {
-            close(times[i - 1]);
+            close(times[i - 1], i);
             start = times[i];
+            first = i;
         }
     }
-    close(times[count - 1]);
+    close(times[count - 1], count);
     // Rounded to the nearest microsecond (durations are non-negative).
     s.mean_duration = s.total_duration / s.sessions + (s.total_duration % s.sessions * 2 >= s.sessions ? 1 : 0);
     return s;

@@ -40,9 +40,9 @@ private:
 };
 
 // What sessionize reports for one entity. Durations are last event − first
-// event of a session, so a one-event session lasts 0.
+// event of a session, so a one-event session (a bounce) lasts 0.
 struct Summary {
-    std::int64_t sessions = 0, events = 0;
+    std::int64_t sessions = 0, events = 0, bounces = 0;
     std::int64_t first_start = 0, first_duration = 0, last_end = 0;
     std::int64_t total_duration = 0, mean_duration = 0, max_duration = 0;
 };

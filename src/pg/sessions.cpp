@@ -42,7 +42,7 @@ struct PartitionState {
 constexpr const char* kSessionSummary =
     "sessions bigint, events bigint, first_start timestamp with time zone|timestamp without time zone, "
     "first_duration interval, last_end timestamp with time zone|timestamp without time zone, "
-    "total_duration interval, mean_duration interval, max_duration interval";
+    "total_duration interval, mean_duration interval, max_duration interval, bounces bigint";
 
 Datum interval_datum(int64 micros) {
     auto* span = static_cast<Interval*>(palloc(sizeof(Interval)));
@@ -103,5 +103,5 @@ EVENTML_FUNCTION(sessionize_final) {
         fcinfo, "sessionize", kSessionSummary,
         {Int64GetDatum(summary.sessions), Int64GetDatum(summary.events), Int64GetDatum(summary.first_start),
          interval_datum(summary.first_duration), Int64GetDatum(summary.last_end), interval_datum(summary.total_duration),
-         interval_datum(summary.mean_duration), interval_datum(summary.max_duration)});
+         interval_datum(summary.mean_duration), interval_datum(summary.max_duration), Int64GetDatum(summary.bounces)});
 }

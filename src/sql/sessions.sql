@@ -27,7 +27,8 @@ CREATE TYPE session_summary AS (
     last_end       timestamptz,
     total_duration interval,
     mean_duration  interval,
-    max_duration   interval
+    max_duration   interval,
+    bounces        bigint
 );
 
 CREATE TYPE session_summary_ts AS (
@@ -38,7 +39,8 @@ CREATE TYPE session_summary_ts AS (
     last_end       timestamp,
     total_duration interval,
     mean_duration  interval,
-    max_duration   interval
+    max_duration   interval,
+    bounces        bigint
 );
 
 -- sessionize keeps the entity's event times (an internal state, serialized

@@ -28,6 +28,7 @@ void run(const Buffer& input) {
     sessions::Summary s;
     if (!fuzz::consume([&] { s = state->finish(eventml::core::StopCheck()); })) return;
     FUZZ_CHECK(s.sessions >= 1 && s.sessions <= s.events);
+    FUZZ_CHECK(s.bounces >= 0 && s.bounces <= s.sessions);
     FUZZ_CHECK(s.first_start <= s.last_end);
     FUZZ_CHECK(s.first_duration >= 0 && s.first_duration <= s.max_duration);
     FUZZ_CHECK(s.mean_duration >= 0 && s.mean_duration <= s.max_duration);

@@ -63,12 +63,17 @@ TEST(Sessions, SummaryOfUnorderedTimes) {
     EXPECT_EQ(s.total_duration, 6 * kMinute);
     EXPECT_EQ(s.mean_duration, 2 * kMinute);
     EXPECT_EQ(s.max_duration, 5 * kMinute);
+    EXPECT_EQ(s.bounces, 1);  // {300}
+    const sessions::Summary one = state_of({7}, kRule).finish(StopCheck());
+    EXPECT_EQ(one.bounces, 1);
+    // Two events at the same time are one session of two events, not a bounce.
+    EXPECT_EQ(state_of({7, 7}, kRule).finish(StopCheck()).bounces, 0);
 }
 
 bool same(const sessions::Summary& a, const sessions::Summary& b) {
     return a.sessions == b.sessions && a.events == b.events && a.first_start == b.first_start &&
            a.first_duration == b.first_duration && a.last_end == b.last_end && a.total_duration == b.total_duration &&
-           a.mean_duration == b.mean_duration && a.max_duration == b.max_duration;
+           a.mean_duration == b.mean_duration && a.max_duration == b.max_duration && a.bounces == b.bounces;
 }
 
 TEST(Sessions, MergedPartsSummarizeAsTheWhole) {

@@ -1,0 +1,25 @@
+#include "reports.hpp"
+
+namespace eventml::core::reports {
+
+void EarliestValue::take(std::int64_t ts, const char* value, std::int64_t length) {
+    check_state_bytes(static_cast<std::size_t>(length), kName);
+    set_ = 1;
+    ts_ = ts;
+    value_.clear();
+    value_.append(value, length);
+}
+
+void EarliestValue::add(std::int64_t ts, const char* value, std::int64_t length) {
+    if (!set_ || ts < ts_) take(ts, value, length);
+}
+
+void EarliestValue::merge(const EarliestValue& other) {
+    if (other.set_ && (!set_ || other.ts_ < ts_)) take(other.ts_, other.value(), other.length());
+}
+
+const std::uint32_t EarliestValue::kMagic = 0x31565445;  // "ETV1": earliest value, version 1
+
+void EarliestValue::check(const FlatReader& in) const { in.require(set_ == 1); }
+
+}  // namespace eventml::core::reports

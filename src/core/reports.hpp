@@ -1,0 +1,44 @@
+// What the reports (src/sql/reports.sql) need beyond the other families'
+// aggregates: the first-touch value of an entity.
+#pragma once
+
+#include <cstdint>
+
+#include "flat.hpp"
+#include "memory.hpp"
+
+namespace eventml::core::reports {
+
+struct NoParams {};
+
+// The value of an entity's earliest row among the rows that have one:
+// funnel_report's breakdown (PostHog's first-touch attribution). Of rows tied
+// at that time, the one added first wins, and merge keeps this state's value
+// on a tie (the rows it saw came first in a serial scan).
+class EarliestValue : public FlatForm<EarliestValue> {
+public:
+    explicit EarliestValue(const NoParams&) {}
+    void add(std::int64_t ts, const char* value, std::int64_t length);
+    void merge(const EarliestValue& other);
+    EarliestValue empty_copy() const { return EarliestValue(NoParams{}); }
+    const char* value() const { return value_.data(); }
+    std::int64_t length() const { return value_.size(); }
+
+    // The flat form (FlatForm: flat_bytes, write, read).
+    static const std::uint32_t kMagic;
+    static constexpr const char* kName = "eventml_first_value";
+    explicit EarliestValue(Unread) {}
+    template <typename Self, typename Form>
+    static void layout(Self& self, Form& form) {
+        form.field(self.set_).field(self.ts_).items(self.value_);
+    }
+    void check(const FlatReader& in) const;
+
+private:
+    void take(std::int64_t ts, const char* value, std::int64_t length);
+    std::uint8_t set_ = 0;  // a state is made by its first row, so 1 unless read empty
+    std::int64_t ts_ = 0;
+    Block<char> value_;
+};
+
+}  // namespace eventml::core::reports

@@ -1,0 +1,340 @@
+-- eventml: the reports, tables a BI tool charts (src/pg/reports.cpp, docs/reports.md):
+-- funnel_report, retention_matrix, lifecycle, stickiness, sessions.
+-- The current SQL of the family: the install script of the current version
+-- is built from src/sql/*.sql (Makefile); upgrade scripts are written by hand.
+--
+-- Each report takes its events as a query text and runs it once, inside one
+-- generated statement built on the other families' aggregates. That statement
+-- runs with the caller's rights and search_path (the caller's query must see
+-- the caller's names), so every name of ours in it is schema-qualified, down
+-- to the operators; every parameter reaches it as a bound value ($1, $2, ...),
+-- never as text. (Every OPERATOR(...) has one precedence, left to right:
+-- a OPERATOR(=) b OPERATOR(-) 1 is (a = b) - 1, so mixed ones are parenthesized.)
+
+-- The columns a query would return, from parse analysis alone.
+CREATE FUNCTION eventml_query_columns(query text) RETURNS TABLE (name text, type regtype)
+AS 'MODULE_PATHNAME', 'eventml_query_columns' LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+-- The report's events query, checked (entity, ts timestamptz or timestamp,
+-- event text or another string type, and the optional column named extra)
+-- and wrapped as a subquery with the columns entity, ts (timestamptz: a
+-- timestamp is read in the session's TimeZone), event (text) and, when extra
+-- is given, extra (text, NULL when the query has no fourth column); rows with
+-- a NULL entity or ts are left out.
+CREATE FUNCTION eventml_events_sql(report text, query text, extra text DEFAULT NULL) RETURNS text
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    names text[];
+    types regtype[];
+    fits boolean;
+    expected text := 'entity, ts timestamptz or timestamp, event text'
+        OPERATOR(pg_catalog.||) CASE WHEN extra IS NULL THEN '' ELSE '[, ' OPERATOR(pg_catalog.||) extra OPERATOR(pg_catalog.||) ']' END;
+BEGIN
+    IF query IS NULL THEN
+        RAISE EXCEPTION '%: the events query must not be NULL', report USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    SELECT pg_catalog.array_agg(c.name), pg_catalog.array_agg(c.type) INTO names, types
+    FROM @extschema@.eventml_query_columns(query) AS c;
+    fits := pg_catalog.cardinality(types) OPERATOR(pg_catalog.=) 3
+            OR (extra IS NOT NULL AND pg_catalog.cardinality(types) OPERATOR(pg_catalog.=) 4);
+    IF fits THEN
+        fits := types[2] OPERATOR(pg_catalog.=) ANY (ARRAY['pg_catalog.timestamptz', 'pg_catalog.timestamp']::pg_catalog.regtype[])
+                AND (SELECT t.typcategory OPERATOR(pg_catalog.=) 'S' FROM pg_catalog.pg_type AS t
+                     WHERE t.oid OPERATOR(pg_catalog.=) types[3]);
+    END IF;
+    IF NOT coalesce(fits, false) THEN
+        RAISE EXCEPTION '%: the events query must return (%), but it returns (%)', report, expected,
+            (SELECT pg_catalog.string_agg(pg_catalog.format('%s %s', n, pg_catalog.format_type(t, NULL)), ', ')
+             FROM ROWS FROM (pg_catalog.unnest(names), pg_catalog.unnest(types)) AS c(n, t))
+            USING ERRCODE = 'datatype_mismatch';
+    END IF;
+    RETURN pg_catalog.format(
+        'SELECT e.entity, e.ts::pg_catalog.timestamptz AS ts, e.event::pg_catalog.text AS event%s FROM (%s'
+        OPERATOR(pg_catalog.||) E'\n' OPERATOR(pg_catalog.||)
+        ') AS e(entity, ts, event%s) WHERE e.entity IS NOT NULL AND e.ts IS NOT NULL',
+        CASE WHEN extra IS NULL THEN ''
+             WHEN pg_catalog.cardinality(types) OPERATOR(pg_catalog.=) 4 THEN ', e.extra::pg_catalog.text AS extra'
+             ELSE ', NULL::pg_catalog.text AS extra' END,
+        query,
+        CASE WHEN pg_catalog.cardinality(types) OPERATOR(pg_catalog.=) 4 THEN ', extra' ELSE '' END);
+END
+$$;
+
+-- Periods: 'hour', 'day', 'week' (ISO, from Monday) and 'month', in the
+-- session's TimeZone as date_trunc has them, numbered by an index (hours and
+-- local days or weeks since 1970, months since year 0: 1970 is 23640), so that period
+-- arithmetic is integer arithmetic and does not depend on daylight saving.
+CREATE FUNCTION eventml_check_period(report text, period text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF period IS NULL THEN
+        RAISE EXCEPTION '%: period must not be NULL', report USING ERRCODE = 'null_value_not_allowed';
+    ELSIF period NOT IN ('hour', 'day', 'week', 'month') THEN
+        RAISE EXCEPTION '%: period must be ''hour'', ''day'', ''week'' or ''month'', got %', report, quote_literal(period)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    RETURN period;
+END
+$$;
+
+-- The index of the period holding t (inlined into the reports' queries).
+CREATE FUNCTION eventml_period_index(period text, t timestamptz) RETURNS bigint
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+SELECT CASE
+    -- Absolute hours, shifted by the zone's offset within its hour (India's
+    -- :30): the two 01:00 hours of a daylight-saving fall-back stay two.
+    WHEN period OPERATOR(pg_catalog.=) 'hour' THEN pg_catalog.floor((pg_catalog.date_part('epoch', t) OPERATOR(pg_catalog.+)
+                                       pg_catalog.mod(pg_catalog.mod(pg_catalog.date_part('timezone', t)::pg_catalog.int4, 3600)
+                                                      OPERATOR(pg_catalog.+) 3600, 3600))
+                                      OPERATOR(pg_catalog./) 3600)::pg_catalog.int8
+    WHEN period OPERATOR(pg_catalog.=) 'day' THEN (t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-01')::pg_catalog.int8
+    WHEN period OPERATOR(pg_catalog.=) 'week' THEN pg_catalog.floor((t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-05')
+                                      OPERATOR(pg_catalog./) 7.0)::pg_catalog.int8
+    WHEN period OPERATOR(pg_catalog.=) 'month' THEN (pg_catalog.date_part('year', t) OPERATOR(pg_catalog.*) 12
+                       OPERATOR(pg_catalog.+) pg_catalog.date_part('month', t)
+                       OPERATOR(pg_catalog.-) 1)::pg_catalog.int8
+END
+$$;
+
+-- The start of the period of index i: date_trunc(period, t) for every t in it.
+CREATE FUNCTION eventml_period_start(period text, i bigint) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+SELECT CASE
+    -- i * 3600 s lies within hour i, whatever the zone's offset within its hour.
+    WHEN period OPERATOR(pg_catalog.=) 'hour' THEN pg_catalog.date_trunc('hour', pg_catalog.to_timestamp((i OPERATOR(pg_catalog.*) 3600)::pg_catalog.float8))
+    WHEN period OPERATOR(pg_catalog.=) 'day' THEN (pg_catalog.date '1970-01-01' OPERATOR(pg_catalog.+) i::pg_catalog.int4)::pg_catalog.timestamptz
+    WHEN period OPERATOR(pg_catalog.=) 'week' THEN (pg_catalog.date '1970-01-05' OPERATOR(pg_catalog.+)
+                      (i OPERATOR(pg_catalog.*) 7)::pg_catalog.int4)::pg_catalog.timestamptz
+    WHEN period OPERATOR(pg_catalog.=) 'month' THEN (pg_catalog.date '1970-01-01' OPERATOR(pg_catalog.+)
+                      pg_catalog.make_interval(months => (i OPERATOR(pg_catalog.-) 23640)::pg_catalog.int4))::pg_catalog.timestamptz
+END
+$$;
+
+-- eventml_first_value(ts, value): the value of the earliest row with a
+-- non-NULL value (ties: the first such row seen); funnel_report's breakdown.
+CREATE FUNCTION eventml_first_value_trans(state internal, ts timestamptz, value text)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_first_value_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_first_value_combine(state1 internal, state2 internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_first_value_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_first_value_serialize(state internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'eventml_first_value_serialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_first_value_deserialize(state bytea, unused internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_first_value_deserialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_first_value_final(state internal)
+RETURNS text AS 'MODULE_PATHNAME', 'eventml_first_value_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE eventml_first_value(ts timestamptz, value text) (
+    SFUNC = eventml_first_value_trans, STYPE = internal, FINALFUNC = eventml_first_value_final,
+    COMBINEFUNC = eventml_first_value_combine, SERIALFUNC = eventml_first_value_serialize,
+    DESERIALFUNC = eventml_first_value_deserialize, PARALLEL = SAFE
+);
+
+-- funnel_report: per breakdown and step, the entities whose funnel level
+-- reaches the step, conversion from step 1 and from the step before, and the
+-- median and mean time from the previous step of their funnel_times chain.
+CREATE FUNCTION funnel_report(events text, steps text[], "window" interval, mode text DEFAULT NULL)
+RETURNS TABLE (breakdown text, step int, step_name text, entities bigint, conversion float8,
+               step_conversion float8, median_time interval, mean_time interval)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    source text := @extschema@.eventml_events_sql('funnel_report', events, 'breakdown');
+    n int := pg_catalog.cardinality(steps);
+    conditions text;
+BEGIN
+    IF steps IS NULL OR n OPERATOR(pg_catalog.=) 0 THEN
+        RAISE EXCEPTION 'funnel_report: steps must name at least one event' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
+    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        WITH per_entity AS (
+            SELECT @extschema@.eventml_first_value(e.ts, e.extra) AS breakdown,
+                   @extschema@.funnel_times(e.ts, $2, %s%s) AS times
+            FROM (%s) AS e GROUP BY e.entity),
+        cells AS (
+            SELECT p.breakdown, s.step,
+                   pg_catalog.count(*) FILTER (WHERE pg_catalog.cardinality(p.times) OPERATOR(pg_catalog.>=) s.step) AS entities,
+                   pg_catalog.percentile_cont(0.5) WITHIN GROUP (
+                       ORDER BY p.times[s.step] OPERATOR(pg_catalog.-) p.times[s.step OPERATOR(pg_catalog.-) 1])
+                       FILTER (WHERE pg_catalog.cardinality(p.times) OPERATOR(pg_catalog.>=) s.step
+                               AND s.step OPERATOR(pg_catalog.>) 1) AS median_time,
+                   pg_catalog.avg(p.times[s.step] OPERATOR(pg_catalog.-) p.times[s.step OPERATOR(pg_catalog.-) 1])
+                       FILTER (WHERE pg_catalog.cardinality(p.times) OPERATOR(pg_catalog.>=) s.step
+                               AND s.step OPERATOR(pg_catalog.>) 1) AS mean_time
+            FROM per_entity AS p CROSS JOIN pg_catalog.generate_series(1, $4) AS s(step)
+            GROUP BY p.breakdown, s.step)
+        SELECT c.breakdown, c.step, $1[c.step], c.entities,
+               c.entities::pg_catalog.float8 OPERATOR(pg_catalog./)
+                   NULLIF(pg_catalog.first_value(c.entities) OVER w, 0)::pg_catalog.float8,
+               c.entities::pg_catalog.float8 OPERATOR(pg_catalog./)
+                   NULLIF(coalesce(pg_catalog.lag(c.entities) OVER w, c.entities), 0)::pg_catalog.float8,
+               c.median_time, c.mean_time
+        FROM cells AS c
+        WINDOW w AS (PARTITION BY c.breakdown ORDER BY c.step)
+        ORDER BY c.breakdown, c.step
+        $sql$, CASE WHEN mode IS NULL THEN '' ELSE '$3, ' END, conditions, source)
+    USING steps, "window", mode, n;
+END
+$$;
+
+-- retention_matrix: first-time cohorts (the period of each entity's first
+-- start event) and, for period numbers 0 .. periods-1, the entities with a
+-- return event in that period (with cumulative: in it or any later one);
+-- cells after as_of are NULL.
+CREATE FUNCTION retention_matrix(events text, period text, periods int, as_of timestamptz DEFAULT NULL,
+                                 start_event text DEFAULT NULL, return_event text DEFAULT NULL,
+                                 cumulative boolean DEFAULT false)
+RETURNS TABLE (cohort timestamptz, cohort_entities bigint, period_number int, entities bigint, retention float8)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    source text := @extschema@.eventml_events_sql('retention_matrix', events);
+BEGIN
+    PERFORM @extschema@.eventml_check_period('retention_matrix', period);
+    IF periods IS NULL OR periods OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION 'retention_matrix: periods must be at least 1, got %', coalesce(periods::text, 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF cumulative IS NULL THEN
+        RAISE EXCEPTION 'retention_matrix: cumulative must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        WITH active AS (  -- one row per entity and period with a row
+            SELECT e.entity, @extschema@.eventml_period_index($1, e.ts) AS idx,
+                   pg_catalog.min(e.ts) FILTER (WHERE $4 IS NULL OR e.event OPERATOR(pg_catalog.=) $4) AS first_start,
+                   pg_catalog.bool_or($5 IS NULL OR e.event OPERATOR(pg_catalog.=) $5) AS returned,
+                   pg_catalog.max(e.ts) AS last_ts
+            FROM (%s) AS e
+            WHERE $3 IS NULL OR e.ts OPERATOR(pg_catalog.<=) $3
+            GROUP BY 1, 2),
+        observed AS (
+            SELECT @extschema@.eventml_period_index($1, coalesce($3, pg_catalog.max(a.last_ts))) AS idx FROM active AS a),
+        member AS (  -- each entity's cohort
+            SELECT a.entity, @extschema@.eventml_period_index($1, pg_catalog.min(a.first_start)) AS cohort_idx
+            FROM active AS a GROUP BY a.entity HAVING pg_catalog.min(a.first_start) IS NOT NULL),
+        returns AS (  -- the period numbers k >= 0 of each member's returns
+            SELECT m.cohort_idx, m.entity, a.idx OPERATOR(pg_catalog.-) m.cohort_idx AS k
+            FROM member AS m JOIN active AS a ON a.entity OPERATOR(pg_catalog.=) m.entity
+            WHERE a.returned AND a.idx OPERATOR(pg_catalog.>=) m.cohort_idx),
+        counted AS (
+            SELECT r.cohort_idx, r.k, pg_catalog.count(*) AS entities
+            FROM returns AS r WHERE NOT $6 AND r.k OPERATOR(pg_catalog.<) $2 GROUP BY 1, 2
+            UNION ALL
+            SELECT l.cohort_idx, k.k, pg_catalog.count(*)
+            FROM (SELECT r.cohort_idx, pg_catalog.max(r.k) AS last_k FROM returns AS r WHERE $6 GROUP BY r.cohort_idx, r.entity) AS l
+            CROSS JOIN LATERAL pg_catalog.generate_series(0::pg_catalog.int8,
+                LEAST(l.last_k, $2 OPERATOR(pg_catalog.-) 1)) AS k(k)
+            GROUP BY 1, 2),
+        cohorts AS (
+            SELECT m.cohort_idx, pg_catalog.count(*) AS cohort_entities FROM member AS m GROUP BY m.cohort_idx)
+        SELECT @extschema@.eventml_period_start($1, c.cohort_idx), c.cohort_entities, k.k,
+               CASE WHEN (c.cohort_idx OPERATOR(pg_catalog.+) k.k) OPERATOR(pg_catalog.<=) o.idx
+                    THEN coalesce(n.entities, 0) END,
+               CASE WHEN (c.cohort_idx OPERATOR(pg_catalog.+) k.k) OPERATOR(pg_catalog.<=) o.idx
+                    THEN coalesce(n.entities, 0)::pg_catalog.float8 OPERATOR(pg_catalog./) c.cohort_entities END
+        FROM cohorts AS c CROSS JOIN observed AS o
+        CROSS JOIN pg_catalog.generate_series(0, $2 OPERATOR(pg_catalog.-) 1) AS k(k)
+        LEFT JOIN counted AS n ON n.cohort_idx OPERATOR(pg_catalog.=) c.cohort_idx AND n.k OPERATOR(pg_catalog.=) k.k
+        ORDER BY c.cohort_idx, k.k
+        $sql$, source)
+    USING period, periods, as_of, start_event, return_event, cumulative;
+END
+$$;
+
+-- lifecycle: per period, PostHog's statuses new, returning, resurrecting
+-- and dormant (a positive count of entities active in the period before).
+CREATE FUNCTION lifecycle(events text, period text, as_of timestamptz DEFAULT NULL)
+RETURNS TABLE (period_start timestamptz, status text, entities bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    source text := @extschema@.eventml_events_sql('lifecycle', events);
+BEGIN
+    PERFORM @extschema@.eventml_check_period('lifecycle', period);
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        WITH active AS (
+            SELECT e.entity, @extschema@.eventml_period_index($1, e.ts) AS idx, pg_catalog.max(e.ts) AS last_ts
+            FROM (%s) AS e
+            WHERE $2 IS NULL OR e.ts OPERATOR(pg_catalog.<=) $2
+            GROUP BY 1, 2),
+        marked AS (
+            SELECT a.idx, pg_catalog.lag(a.idx) OVER w AS previous, pg_catalog.lead(a.idx) OVER w AS next
+            FROM active AS a WINDOW w AS (PARTITION BY a.entity ORDER BY a.idx)),
+        counted AS (
+            SELECT m.idx, CASE WHEN m.previous IS NULL THEN 'new'
+                               WHEN m.previous OPERATOR(pg_catalog.=) (m.idx OPERATOR(pg_catalog.-) 1) THEN 'returning'
+                               ELSE 'resurrecting' END AS status,
+                   pg_catalog.count(*) AS entities
+            FROM marked AS m GROUP BY 1, 2
+            UNION ALL
+            SELECT m.idx OPERATOR(pg_catalog.+) 1, 'dormant', pg_catalog.count(*)
+            FROM marked AS m
+            WHERE m.next IS NULL OR m.next OPERATOR(pg_catalog.>) (m.idx OPERATOR(pg_catalog.+) 1)
+            GROUP BY 1),
+        bounds AS (
+            SELECT pg_catalog.min(a.idx) AS first_idx,
+                   @extschema@.eventml_period_index($1, coalesce($2, pg_catalog.max(a.last_ts))) AS last_idx
+            FROM active AS a)
+        SELECT @extschema@.eventml_period_start($1, i.i), s.status, coalesce(c.entities, 0)
+        FROM bounds AS b
+        CROSS JOIN pg_catalog.generate_series(b.first_idx, b.last_idx) AS i(i)
+        CROSS JOIN pg_catalog.unnest(ARRAY['new', 'returning', 'resurrecting', 'dormant']) WITH ORDINALITY AS s(status, ord)
+        LEFT JOIN counted AS c ON c.idx OPERATOR(pg_catalog.=) i.i AND c.status OPERATOR(pg_catalog.=) s.status
+        ORDER BY i.i, s.ord
+        $sql$, source)
+    USING period, as_of;
+END
+$$;
+
+-- stickiness: entities by their number of distinct active periods in [from_ts, to_ts).
+CREATE FUNCTION stickiness(events text, period text DEFAULT 'day', from_ts timestamptz DEFAULT NULL,
+                           to_ts timestamptz DEFAULT NULL)
+RETURNS TABLE (active_periods int, entities bigint)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    source text := @extschema@.eventml_events_sql('stickiness', events);
+BEGIN
+    PERFORM @extschema@.eventml_check_period('stickiness', period);
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        SELECT p.active_periods, pg_catalog.count(*)
+        FROM (SELECT pg_catalog.count(*)::pg_catalog.int4 AS active_periods
+              FROM (SELECT e.entity FROM (%s) AS e
+                    WHERE ($2 IS NULL OR e.ts OPERATOR(pg_catalog.>=) $2) AND ($3 IS NULL OR e.ts OPERATOR(pg_catalog.<) $3)
+                    GROUP BY e.entity, @extschema@.eventml_period_index($1, e.ts)) AS a
+              GROUP BY a.entity) AS p
+        GROUP BY p.active_periods ORDER BY p.active_periods
+        $sql$, source)
+    USING period, from_ts, to_ts;
+END
+$$;
+
+-- sessions: one row per session, numbered by session_id over the entity's
+-- rows in time order (ties as that window orders them).
+CREATE FUNCTION sessions(events text, gap interval, max_length interval DEFAULT NULL)
+RETURNS TABLE (entity text, session int, session_start timestamptz, session_end timestamptz, event_count bigint,
+               duration interval, first_event text, last_event text)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    source text := @extschema@.eventml_events_sql('sessions', events);
+BEGIN
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        SELECT s.entity::pg_catalog.text, s.session::pg_catalog.int4, pg_catalog.min(s.ts), pg_catalog.max(s.ts),
+               pg_catalog.count(*), pg_catalog.max(s.ts) OPERATOR(pg_catalog.-) pg_catalog.min(s.ts),
+               (pg_catalog.array_agg(s.event ORDER BY s.n))[1],
+               (pg_catalog.array_agg(s.event ORDER BY s.n DESC))[1]
+        FROM (SELECT e.entity, e.ts, e.event, @extschema@.session_id(e.ts, $1%s) OVER w AS session,
+                     pg_catalog.row_number() OVER w AS n
+              FROM (%s) AS e WINDOW w AS (PARTITION BY e.entity ORDER BY e.ts)) AS s
+        GROUP BY s.entity, s.session
+        ORDER BY s.entity, s.session
+        $sql$, CASE WHEN max_length IS NULL THEN '' ELSE ', $2' END, source)
+    USING gap, max_length;
+END
+$$;
