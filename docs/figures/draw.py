@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Draws docs/figures/*.svg from the CSV files docs/figures/make.sh exports.
 
-Plain SVG written by hand: a funnel bar chart, and the retention model's ROC
-curve and calibration plot. Usage: draw.py INPUT_DIR OUTPUT_DIR
+Plain SVG written by hand: a funnel bar chart, a retention heatmap (the
+cohort triangle), lifecycle bars, and the retention model's ROC curve and
+calibration plot. Usage: draw.py INPUT_DIR OUTPUT_DIR
 """
 import csv
 import pathlib
@@ -38,6 +39,64 @@ def funnel_chart(rows):
         if i:
             share += f" ({100 * users / rows[i - 1][2]:.0f}% of previous)"
         body += text(left + w + 8, y + bar_h / 2 + 5, share, "start", 12)
+    return svg(width, height, body)
+
+
+def retention_heatmap(rows):
+    """rows: (cohort, cohort_entities, period_number, entities or None, retention or None)."""
+    cohorts = sorted({r[0] for r in rows})
+    periods = max(r[2] for r in rows) + 1
+    cell_w, cell_h, left, top = 62, 26, 170, 70
+    width, height = left + periods * cell_w + 20, top + len(cohorts) * cell_h + 20
+    body = text(width / 2, 26, "Weekly retention by signup week (retention_matrix, as of 2026-03-01)", "middle", 15, "bold")
+    for k in range(periods):
+        body += text(left + k * cell_w + cell_w / 2, top - 10, f"week {k}", "middle", 12)
+    for i, cohort in enumerate(cohorts):
+        y = top + i * cell_h
+        size = next(r[1] for r in rows if r[0] == cohort)
+        body += text(left - 8, y + cell_h / 2 + 5, f"{cohort} ({size:,})", "end", 12)
+        for _, _, k, entities, share in (r for r in rows if r[0] == cohort):
+            x = left + k * cell_w
+            if share is None:  # not observed yet: blank, not 0
+                continue
+            shade = int(245 - 180 * share)
+            fill = f"rgb({shade},{shade + 8 if shade < 247 else 255},255)"
+            body += f'<rect x="{x}" y="{y}" width="{cell_w - 2}" height="{cell_h - 2}" fill="{fill}"/>\n'
+            colour = "white" if share > 0.55 else "black"
+            body += (f'<text x="{x + cell_w / 2 - 1:.1f}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="middle" '
+                     f'font-size="12" fill="{colour}">{100 * share:.0f}%</text>\n')
+    return svg(width, height, body)
+
+
+def lifecycle_bars(rows):
+    """rows: (period_start, status, entities). Stacked bars, dormant drawn below zero."""
+    periods = sorted({r[0] for r in rows})
+    count = {(r[0], r[1]): r[2] for r in rows}
+    colours = {"new": "#3b6ea5", "returning": "#6aa84f", "resurrecting": "#f1c232", "dormant": "#cc4125"}
+    up = max(sum(count[(p, s)] for s in ("new", "returning", "resurrecting")) for p in periods)
+    down = max(count[(p, "dormant")] for p in periods)
+    bar_w, left, top, plot_h = 40, 60, 60, 300
+    scale = plot_h / (up + down)
+    zero = top + up * scale
+    width, height = left + len(periods) * (bar_w + 10) + 150, top + plot_h + 60
+    body = text(width / 2, 26, "Weekly lifecycle (lifecycle, as of 2026-03-01)", "middle", 15, "bold")
+    body += f'<line x1="{left - 5}" y1="{zero:.1f}" x2="{left + len(periods) * (bar_w + 10)}" y2="{zero:.1f}" stroke="#444"/>\n'
+    for i, p in enumerate(periods):
+        x = left + i * (bar_w + 10)
+        y = zero
+        for status in ("new", "returning", "resurrecting"):
+            h = count[(p, status)] * scale
+            y -= h
+            body += f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="{colours[status]}"/>\n'
+        h = count[(p, "dormant")] * scale
+        body += f'<rect x="{x}" y="{zero:.1f}" width="{bar_w}" height="{h:.1f}" fill="{colours["dormant"]}"/>\n'
+        if i % 2 == 0:
+            body += text(x + bar_w / 2, top + plot_h + 20, p[5:], "middle", 11)
+    for j, (status, colour) in enumerate(colours.items()):
+        y = top + 20 + j * 22
+        x = left + len(periods) * (bar_w + 10) + 15
+        body += f'<rect x="{x}" y="{y - 11}" width="14" height="14" fill="{colour}"/>\n'
+        body += text(x + 20, y, status, "start", 12)
     return svg(width, height, body)
 
 
@@ -105,11 +164,18 @@ def main():
     with open(source / "funnel.csv") as f:
         rows = [(int(step), name, int(users)) for step, name, users in csv.reader(f)]
     (target / "funnel.svg").write_text(funnel_chart(rows))
+    with open(source / "retention.csv") as f:
+        cells = [(c, int(n), int(k), int(e) if e else None, float(r) if r else None)
+                 for c, n, k, e, r in csv.reader(f)]
+    (target / "retention.svg").write_text(retention_heatmap(cells))
+    with open(source / "lifecycle.csv") as f:
+        statuses = [(p, s, int(n)) for p, s, n in csv.reader(f)]
+    (target / "lifecycle.svg").write_text(lifecycle_bars(statuses))
     with open(source / "scores.csv") as f:
         scores = [(int(label), float(p)) for label, p in csv.reader(f)]
     picture, auc = roc_and_calibration(scores)
     (target / "retention-model.svg").write_text(picture)
-    print(f"wrote {target}/funnel.svg and {target}/retention-model.svg (AUC {auc:.4f})")
+    print(f"wrote {target}/funnel.svg, retention.svg, lifecycle.svg and retention-model.svg (AUC {auc:.4f})")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Draws the pictures in docs/figures/ from the demo data (eventml_demo_events(20000, 1)) on a
-# throwaway cluster: the funnel chart and the retention model's ROC and calibration plots.
+# throwaway cluster: the funnel chart, the retention triangle, lifecycle bars, and the retention
+# model's ROC and calibration plots.
 # Usage: docs/figures/make.sh   (after make install; needs python3, no plotting library)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,8 +13,11 @@ export PGHOST=$dir PGPORT=5432 PGUSER=postgres PGDATABASE=postgres
 "$($PG_CONFIG --bindir)/psql" -X -q -v ON_ERROR_STOP=1 <<SQL
 CREATE EXTENSION eventml;
 CREATE TABLE events AS SELECT * FROM eventml_demo_events(20000, 1);
--- Funnel: users reaching each step within 30 minutes.
-\copy (SELECT step, name, count(*) FILTER (WHERE level >= step) FROM (SELECT funnel(ts, '30 minutes', event = 'view', event = 'search', event = 'add_to_cart', event = 'purchase') AS level FROM events GROUP BY user_id) f, unnest(ARRAY['view', 'search', 'add_to_cart', 'purchase']) WITH ORDINALITY s(name, step) GROUP BY step, name ORDER BY step) TO '$work/funnel.csv' WITH (FORMAT csv)
+-- Funnel: users reaching each step within 30 minutes (funnel_report, docs/reports.md).
+\copy (SELECT step, step_name, entities FROM funnel_report('SELECT user_id, ts, event FROM events', ARRAY['view', 'search', 'add_to_cart', 'purchase'], '30 minutes')) TO '$work/funnel.csv' WITH (FORMAT csv)
+-- Weekly retention triangle, observed up to 2026-03-01, and weekly lifecycle.
+\copy (SELECT cohort::date, cohort_entities, period_number, entities, retention FROM retention_matrix('SELECT user_id, ts, event FROM events', 'week', 8, '2026-03-01')) TO '$work/retention.csv' WITH (FORMAT csv)
+\copy (SELECT period_start::date, status, entities FROM lifecycle('SELECT user_id, ts, event FROM events', 'week', '2026-03-01')) TO '$work/lifecycle.csv' WITH (FORMAT csv)
 -- The retention model of docs/tutorials/2-first-week.md, and each user's score.
 CREATE TABLE users AS
 SELECT e.user_id, extract(epoch FROM (sessionize(e.ts, '30 minutes') FILTER (WHERE e.ts < f.signup + interval '7 days')).first_duration) / 60 AS first_session_min,
