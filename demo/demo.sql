@@ -19,12 +19,17 @@ FROM (SELECT user_id, sessionize(ts, '30 minutes') AS s FROM events WHERE user_i
 ORDER BY user_id;
 
 \echo
-\echo '== 3. Funnel: view -> search -> add_to_cart -> purchase within 30 minutes (ClickHouse windowFunnel).'
+\echo '== 3. Funnel: view -> search -> add_to_cart -> purchase within 30 minutes (ClickHouse windowFunnel),'
+\echo '==    then the same funnel as a report by platform (funnel_report: conversion and time per step).'
 SELECT level, count(*) AS users, round(100.0 * count(*) / sum(count(*)) OVER (), 1) AS pct
 FROM (SELECT user_id, funnel(ts, '30 minutes', event = 'view', event = 'search', event = 'add_to_cart',
                              event = 'purchase') AS level
       FROM events GROUP BY user_id) f
 GROUP BY level ORDER BY level;
+SELECT breakdown AS platform, step, step_name, entities AS users, round(conversion::numeric, 3) AS conversion,
+       round(step_conversion::numeric, 3) AS from_previous, median_time
+FROM funnel_report('SELECT user_id, ts, event, platform FROM events',
+                   ARRAY['view', 'search', 'add_to_cart', 'purchase'], '30 minutes');
 
 \echo
 \echo '== 4. Paths: the top opening paths (first four events, repeats collapsed), what users do right after'
@@ -41,20 +46,31 @@ FROM (SELECT path_match('(?1)(?t<=300)(?2)', ts, event = 'add_to_cart', event = 
       FROM events GROUP BY user_id) s;
 
 \echo
-\echo '== 5. Retention by signup month: active in week 1, 2, 3, 4 (ClickHouse retention).'
-CREATE TABLE signups AS SELECT user_id, min(ts) AS signup FROM events GROUP BY user_id;
-SELECT date_trunc('month', signup)::date AS cohort, count(*) AS users,
-       round(avg(r[2]::int), 3) AS week_2, round(avg(r[3]::int), 3) AS week_3, round(avg(r[4]::int), 3) AS week_4
-FROM (SELECT s.signup,
-             retention(e.ts < s.signup + interval '7 days',
-                       e.ts >= s.signup + interval '7 days' AND e.ts < s.signup + interval '14 days',
-                       e.ts >= s.signup + interval '14 days' AND e.ts < s.signup + interval '21 days',
-                       e.ts >= s.signup + interval '21 days' AND e.ts < s.signup + interval '28 days') AS r
-      FROM events e JOIN signups s USING (user_id) GROUP BY e.user_id, s.signup) c
+\echo '== 5. Retention triangle: weekly signup cohorts, share active in each later week, as of the end of'
+\echo '==    the last whole week (retention_matrix; weeks not observed yet are blank), and weekly lifecycle.'
+SELECT cohort::date, cohort_entities AS users,
+       round(max(retention) FILTER (WHERE period_number = 1)::numeric, 2) AS w1,
+       round(max(retention) FILTER (WHERE period_number = 2)::numeric, 2) AS w2,
+       round(max(retention) FILTER (WHERE period_number = 3)::numeric, 2) AS w3,
+       round(max(retention) FILTER (WHERE period_number = 4)::numeric, 2) AS w4,
+       round(max(retention) FILTER (WHERE period_number = 5)::numeric, 2) AS w5,
+       round(max(retention) FILTER (WHERE period_number = 6)::numeric, 2) AS w6,
+       round(max(retention) FILTER (WHERE period_number = 7)::numeric, 2) AS w7,
+       round(max(retention) FILTER (WHERE period_number = 8)::numeric, 2) AS w8
+FROM retention_matrix('SELECT user_id, ts, event FROM events', 'week', 9, as_of => '2026-03-29 23:59:59+00')
+GROUP BY cohort, cohort_entities ORDER BY cohort;
+SELECT period_start::date AS week,
+       max(entities) FILTER (WHERE status = 'new') AS new,
+       max(entities) FILTER (WHERE status = 'returning') AS returning,
+       max(entities) FILTER (WHERE status = 'resurrecting') AS resurrecting,
+       max(entities) FILTER (WHERE status = 'dormant') AS dormant
+FROM lifecycle('SELECT user_id, ts, event FROM events', 'week', '2026-03-29 23:59:59+00')
 GROUP BY 1 ORDER BY 1;
 
 \echo
-\echo '== 6. OLS: first-week sessions explained by first-session behaviours (truth: 0.10/min, 0.8, 1.0, 2.0).'
+\echo '== 6. OLS: first-week sessions explained by first-session behaviours (truth: 0.10/min, 0.8, 1.0, 2.0),'
+\echo '==    over the users who signed up four weeks or more before the data ends (2026-04-01).'
+CREATE TABLE signups AS SELECT user_id, min(ts) AS signup FROM events GROUP BY user_id;
 CREATE TABLE users AS
 SELECT e.user_id,
        extract(epoch FROM (sessionize(e.ts, '30 minutes') FILTER (WHERE e.ts < s.signup + interval '7 days')).first_duration) / 60
@@ -64,7 +80,7 @@ SELECT e.user_id,
        bool_or(e.event = 'push_enabled')::int AS push_enabled,
        bool_or(e.event = 'favorite_team_set')::int AS favorite_team_set,
        bool_or(e.ts >= s.signup + interval '7 days') AS retained
-FROM events e JOIN signups s USING (user_id) GROUP BY e.user_id;
+FROM events e JOIN signups s USING (user_id) WHERE s.signup < '2026-03-04' GROUP BY e.user_id;
 CREATE TABLE models AS
 SELECT ols_fit(first_week_sessions, ARRAY[1, first_session_min, signup_completed, push_enabled, favorite_team_set]) AS activity,
        logit_fit(retained, ARRAY[1, first_session_min, signup_completed, push_enabled, favorite_team_set]) AS retention

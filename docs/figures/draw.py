@@ -48,7 +48,7 @@ def retention_heatmap(rows):
     periods = max(r[2] for r in rows) + 1
     cell_w, cell_h, left, top = 62, 26, 170, 70
     width, height = left + periods * cell_w + 20, top + len(cohorts) * cell_h + 20
-    body = text(width / 2, 26, "Weekly retention by signup week (retention_matrix, as of 2026-03-01)", "middle", 15, "bold")
+    body = text(width / 2, 26, "Weekly retention by signup week (retention_matrix, as of 2026-03-29)", "middle", 15, "bold")
     for k in range(periods):
         body += text(left + k * cell_w + cell_w / 2, top - 10, f"week {k}", "middle", 12)
     for i, cohort in enumerate(cohorts):
@@ -79,7 +79,7 @@ def lifecycle_bars(rows):
     scale = plot_h / (up + down)
     zero = top + up * scale
     width, height = left + len(periods) * (bar_w + 10) + 150, top + plot_h + 60
-    body = text(width / 2, 26, "Weekly lifecycle (lifecycle, as of 2026-03-01)", "middle", 15, "bold")
+    body = text(width / 2, 26, "Weekly lifecycle (lifecycle, as of 2026-03-29)", "middle", 15, "bold")
     body += f'<line x1="{left - 5}" y1="{zero:.1f}" x2="{left + len(periods) * (bar_w + 10)}" y2="{zero:.1f}" stroke="#444"/>\n'
     for i, p in enumerate(periods):
         x = left + i * (bar_w + 10)

@@ -15,15 +15,16 @@ CREATE EXTENSION eventml;
 CREATE TABLE events AS SELECT * FROM eventml_demo_events(20000, 1);
 -- Funnel: users reaching each step within 30 minutes (funnel_report, docs/reports.md).
 \copy (SELECT step, step_name, entities FROM funnel_report('SELECT user_id, ts, event FROM events', ARRAY['view', 'search', 'add_to_cart', 'purchase'], '30 minutes')) TO '$work/funnel.csv' WITH (FORMAT csv)
--- Weekly retention triangle, observed up to 2026-03-01, and weekly lifecycle.
-\copy (SELECT cohort::date, cohort_entities, period_number, entities, retention FROM retention_matrix('SELECT user_id, ts, event FROM events', 'week', 8, '2026-03-01')) TO '$work/retention.csv' WITH (FORMAT csv)
-\copy (SELECT period_start::date, status, entities FROM lifecycle('SELECT user_id, ts, event FROM events', 'week', '2026-03-01')) TO '$work/lifecycle.csv' WITH (FORMAT csv)
+-- Weekly retention triangle and weekly lifecycle, as of the end of the last whole week.
+\copy (SELECT cohort::date, cohort_entities, period_number, entities, retention FROM retention_matrix('SELECT user_id, ts, event FROM events', 'week', 10, '2026-03-29 23:59:59+00')) TO '$work/retention.csv' WITH (FORMAT csv)
+\copy (SELECT period_start::date, status, entities FROM lifecycle('SELECT user_id, ts, event FROM events', 'week', '2026-03-29 23:59:59+00')) TO '$work/lifecycle.csv' WITH (FORMAT csv)
 -- The retention model of docs/tutorials/2-first-week.md, and each user's score.
 CREATE TABLE users AS
 SELECT e.user_id, extract(epoch FROM (sessionize(e.ts, '30 minutes') FILTER (WHERE e.ts < f.signup + interval '7 days')).first_duration) / 60 AS first_session_min,
        bool_or(e.event = 'signup_completed')::int AS signup_completed, bool_or(e.event = 'push_enabled')::int AS push_enabled,
        bool_or(e.event = 'favorite_team_set')::int AS favorite_team_set, bool_or(e.ts >= f.signup + interval '7 days') AS retained
-FROM events e JOIN (SELECT user_id, min(ts) AS signup FROM events GROUP BY user_id) f USING (user_id) GROUP BY e.user_id;
+FROM events e JOIN (SELECT user_id, min(ts) AS signup FROM events GROUP BY user_id) f USING (user_id)
+WHERE f.signup < '2026-03-04' GROUP BY e.user_id;
 CREATE TABLE scored AS
 SELECT retained, logit_predict(m, ARRAY[1, first_session_min, signup_completed, push_enabled, favorite_team_set]) AS p
 FROM users, (SELECT logit_fit(retained, ARRAY[1, first_session_min, signup_completed, push_enabled, favorite_team_set]) AS m FROM users) s;
