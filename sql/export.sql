@@ -71,4 +71,9 @@ FROM eventml_demo_events(50, 7);
 SELECT (SELECT count(*) FROM eventml_demo_events(50, 8)) <> (SELECT count(*) FROM eventml_demo_events(50, 7))
        AS seed_matters,
        (SELECT count(*) FROM eventml_demo_events(0)) AS no_users;
+-- One platform and country per user, every value of both present, nothing after the fixed "now".
+SELECT count(DISTINCT (user_id, platform, country)) = count(DISTINCT user_id) AS one_per_user,
+       array_agg(DISTINCT platform) AS platforms, array_agg(DISTINCT country) AS countries,
+       max(ts) < '2026-04-01 00:00:00+00' AS ends_before_now
+FROM eventml_demo_events(300, 1);
 RESET search_path;
