@@ -91,6 +91,8 @@ public:
     const T& operator[](std::int64_t i) const { return items_[i]; }
 
     void clear() { count_ = 0; }
+    // Keeps the first n items (n <= size()).
+    void truncate(std::int64_t n) { count_ = n; }
     void push(const T& item) {
         if (count_ == capacity_) reserve(count_ + 1);
         items_[count_++] = item;

@@ -1,5 +1,7 @@
 #include "reports.hpp"
 
+#include <algorithm>
+
 namespace eventml::core::reports {
 
 void EarliestValue::take(std::int64_t ts, const char* value, std::int64_t length) {
@@ -21,5 +23,22 @@ void EarliestValue::merge(const EarliestValue& other) {
 const std::uint32_t EarliestValue::kMagic = 0x31565445;  // "ETV1": earliest value, version 1
 
 void EarliestValue::check(const FlatReader& in) const { in.require(set_ == 1); }
+
+void PeriodSet::compact() {
+    std::int64_t* begin = values_.data();
+    std::int64_t* end = begin + values_.size();
+    std::sort(begin, end);
+    const std::int64_t kept = std::unique(begin, end) - begin;
+    values_.truncate(kept);
+    check_state_bytes(2 * values_.bytes(), kName);
+    compact_at_ = std::max<std::int64_t>(64, 2 * kept);
+}
+
+void PeriodSet::merge(const PeriodSet& other) {
+    values_.append(other.values_.data(), other.values_.size());
+    compact();
+}
+
+const std::uint32_t PeriodSet::kMagic = 0x31535045;  // "EPS1": period set, version 1
 
 }  // namespace eventml::core::reports

@@ -1,5 +1,6 @@
 // SQL glue for the reports (src/sql/reports.sql): the first-touch aggregate
-// behind funnel_report's breakdown, and the shape of a report's events query.
+// behind funnel_report's breakdown, the active periods of an entity, and the
+// shape of a report's events query.
 #include "aggregate.hpp"
 #include "reports.hpp"
 
@@ -31,6 +32,28 @@ EVENTML_FUNCTION(eventml_first_value_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const auto* state = reinterpret_cast<reports::EarliestValue*>(PG_GETARG_POINTER(0));
     PG_RETURN_TEXT_P(cstring_to_text_with_len(state->length() > 0 ? state->value() : "", state->length()));
+}
+
+// eventml_period_set_trans(state, period): NULL periods are skipped.
+EVENTML_FUNCTION(eventml_period_set_trans) {
+    constexpr const char* kFunction = "eventml_period_set";
+    if (PG_ARGISNULL(1)) return eventml::pg::skip_row<reports::PeriodSet>(fcinfo, kFunction);
+    const int64 period = PG_GETARG_INT64(1);
+    return eventml::pg::transition<reports::PeriodSet>(
+        fcinfo, kFunction, [] { return reports::NoParams{}; }, [&](reports::PeriodSet& state) { state.add(period); });
+}
+
+EVENTML_STATE_FUNCTIONS(eventml_period_set, reports::PeriodSet, "eventml_period_set")
+
+// The distinct periods, ascending, as bigint[].
+EVENTML_FUNCTION(eventml_period_set_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<reports::PeriodSet*>(PG_GETARG_POINTER(0));
+    eventml::pg::guarded("eventml_period_set", [&] { state->compact(); });
+    static_assert(sizeof(Datum) == sizeof(int64), "bigint is passed by value");
+    PG_RETURN_ARRAYTYPE_P(construct_array(reinterpret_cast<Datum*>(const_cast<int64*>(state->data())),
+                                          static_cast<int>(state->size()), INT8OID, sizeof(int64), true,
+                                          TYPALIGN_DOUBLE));
 }
 
 // eventml_query_columns(query text) → TABLE (name text, type regtype): the

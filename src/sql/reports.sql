@@ -92,8 +92,12 @@ SELECT CASE
                                                       OPERATOR(pg_catalog.+) 3600, 3600))
                                       OPERATOR(pg_catalog./) 3600)::pg_catalog.int8
     WHEN period OPERATOR(pg_catalog.=) 'day' THEN (t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-01')::pg_catalog.int8
-    WHEN period OPERATOR(pg_catalog.=) 'week' THEN pg_catalog.floor((t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-05')
-                                      OPERATOR(pg_catalog./) 7.0)::pg_catalog.int8
+    -- Days since Monday 1970-01-05, floored to a multiple of 7 in integers
+    -- (a numeric division here cost more than the rest of a report's scan).
+    WHEN period OPERATOR(pg_catalog.=) 'week' THEN ((t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-05')
+                                      OPERATOR(pg_catalog.-) pg_catalog.mod(pg_catalog.mod(t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-05', 7)
+                                                                    OPERATOR(pg_catalog.+) 7, 7))::pg_catalog.int8
+                                     OPERATOR(pg_catalog./) 7
     WHEN period OPERATOR(pg_catalog.=) 'month' THEN (pg_catalog.date_part('year', t) OPERATOR(pg_catalog.*) 12
                        OPERATOR(pg_catalog.+) pg_catalog.date_part('month', t)
                        OPERATOR(pg_catalog.-) 1)::pg_catalog.int8
@@ -131,6 +135,29 @@ CREATE AGGREGATE eventml_first_value(ts timestamptz, value text) (
     SFUNC = eventml_first_value_trans, STYPE = internal, FINALFUNC = eventml_first_value_final,
     COMBINEFUNC = eventml_first_value_combine, SERIALFUNC = eventml_first_value_serialize,
     DESERIALFUNC = eventml_first_value_deserialize, PARALLEL = SAFE
+);
+
+-- eventml_period_set(period): the distinct non-NULL period indexes of the
+-- rows, ascending (bigint[]); an entity's active periods, in one pass with one
+-- group per entity.
+CREATE FUNCTION eventml_period_set_trans(state internal, period bigint)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_period_set_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_period_set_combine(state1 internal, state2 internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_period_set_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_period_set_serialize(state internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'eventml_period_set_serialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_period_set_deserialize(state bytea, unused internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_period_set_deserialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_period_set_final(state internal)
+RETURNS bigint[] AS 'MODULE_PATHNAME', 'eventml_period_set_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE eventml_period_set(period bigint) (
+    SFUNC = eventml_period_set_trans, STYPE = internal, FINALFUNC = eventml_period_set_final,
+    COMBINEFUNC = eventml_period_set_combine, SERIALFUNC = eventml_period_set_serialize,
+    DESERIALFUNC = eventml_period_set_deserialize, PARALLEL = SAFE,
+    -- A state's usual size (its first 64 periods and header), so that the
+    -- planner does not take PostgreSQL's default of 8 kB per group for an
+    -- internal state and spill a hash aggregation of 100,000 entities to disk.
+    SSPACE = 600
 );
 
 -- funnel_report: per breakdown and step, the entities whose funnel level
@@ -204,29 +231,29 @@ BEGIN
         RAISE EXCEPTION 'retention_matrix: cumulative must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
     RETURN QUERY EXECUTE pg_catalog.format($sql$
-        WITH active AS (  -- one row per entity and period with a row
-            SELECT e.entity, @extschema@.eventml_period_index($1, e.ts) AS idx,
-                   pg_catalog.min(e.ts) FILTER (WHERE $4 IS NULL OR e.event OPERATOR(pg_catalog.=) $4) AS first_start,
-                   pg_catalog.bool_or($5 IS NULL OR e.event OPERATOR(pg_catalog.=) $5) AS returned,
+        WITH per_entity AS (  -- one row per entity: its cohort and the periods of its returns
+            SELECT @extschema@.eventml_period_index($1, pg_catalog.min(e.ts) FILTER (
+                       WHERE $4 IS NULL OR e.event OPERATOR(pg_catalog.=) $4)) AS cohort_idx,
+                   @extschema@.eventml_period_set(@extschema@.eventml_period_index($1, e.ts)) FILTER (
+                       WHERE $5 IS NULL OR e.event OPERATOR(pg_catalog.=) $5) AS returns,
                    pg_catalog.max(e.ts) AS last_ts
             FROM (%s) AS e
             WHERE $3 IS NULL OR e.ts OPERATOR(pg_catalog.<=) $3
-            GROUP BY 1, 2),
+            GROUP BY e.entity),
         observed AS (
-            SELECT @extschema@.eventml_period_index($1, coalesce($3, pg_catalog.max(a.last_ts))) AS idx FROM active AS a),
-        member AS (  -- each entity's cohort
-            SELECT a.entity, @extschema@.eventml_period_index($1, pg_catalog.min(a.first_start)) AS cohort_idx
-            FROM active AS a GROUP BY a.entity HAVING pg_catalog.min(a.first_start) IS NOT NULL),
-        returns AS (  -- the period numbers k >= 0 of each member's returns
-            SELECT m.cohort_idx, m.entity, a.idx OPERATOR(pg_catalog.-) m.cohort_idx AS k
-            FROM member AS m JOIN active AS a ON a.entity OPERATOR(pg_catalog.=) m.entity
-            WHERE a.returned AND a.idx OPERATOR(pg_catalog.>=) m.cohort_idx),
-        counted AS (
-            SELECT r.cohort_idx, r.k, pg_catalog.count(*) AS entities
-            FROM returns AS r WHERE NOT $6 AND r.k OPERATOR(pg_catalog.<) $2 GROUP BY 1, 2
+            SELECT @extschema@.eventml_period_index($1, coalesce($3, pg_catalog.max(p.last_ts))) AS idx FROM per_entity AS p),
+        member AS (
+            SELECT p.cohort_idx, p.returns FROM per_entity AS p WHERE p.cohort_idx IS NOT NULL),
+        counted AS (  -- per cohort and period number k >= 0, the members with a return then (or, cumulative, from then on)
+            SELECT m.cohort_idx, r.idx OPERATOR(pg_catalog.-) m.cohort_idx AS k, pg_catalog.count(*) AS entities
+            FROM member AS m CROSS JOIN LATERAL pg_catalog.unnest(m.returns) AS r(idx)
+            WHERE NOT $6 AND r.idx OPERATOR(pg_catalog.>=) m.cohort_idx
+              AND r.idx OPERATOR(pg_catalog.<) (m.cohort_idx OPERATOR(pg_catalog.+) $2)
+            GROUP BY 1, 2
             UNION ALL
             SELECT l.cohort_idx, k.k, pg_catalog.count(*)
-            FROM (SELECT r.cohort_idx, pg_catalog.max(r.k) AS last_k FROM returns AS r WHERE $6 GROUP BY r.cohort_idx, r.entity) AS l
+            FROM (SELECT m.cohort_idx, m.returns[pg_catalog.cardinality(m.returns)] OPERATOR(pg_catalog.-) m.cohort_idx AS last_k
+                  FROM member AS m WHERE $6 AND m.returns IS NOT NULL) AS l  -- (LEAST ignores a NULL)
             CROSS JOIN LATERAL pg_catalog.generate_series(0::pg_catalog.int8,
                 LEAST(l.last_k, $2 OPERATOR(pg_catalog.-) 1)) AS k(k)
             GROUP BY 1, 2),
@@ -257,14 +284,16 @@ DECLARE
 BEGIN
     PERFORM @extschema@.eventml_check_period('lifecycle', period);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
-        WITH active AS (
-            SELECT e.entity, @extschema@.eventml_period_index($1, e.ts) AS idx, pg_catalog.max(e.ts) AS last_ts
+        WITH per_entity AS (  -- one row per entity: its active periods, ascending
+            SELECT @extschema@.eventml_period_set(@extschema@.eventml_period_index($1, e.ts)) AS active,
+                   pg_catalog.max(e.ts) AS last_ts
             FROM (%s) AS e
             WHERE $2 IS NULL OR e.ts OPERATOR(pg_catalog.<=) $2
-            GROUP BY 1, 2),
-        marked AS (
-            SELECT a.idx, pg_catalog.lag(a.idx) OVER w AS previous, pg_catalog.lead(a.idx) OVER w AS next
-            FROM active AS a WINDOW w AS (PARTITION BY a.entity ORDER BY a.idx)),
+            GROUP BY e.entity),
+        marked AS (  -- each active period with the entity's active periods before and after it
+            SELECT a.idx, p.active[(a.i OPERATOR(pg_catalog.-) 1)::pg_catalog.int4] AS previous,
+                   p.active[(a.i OPERATOR(pg_catalog.+) 1)::pg_catalog.int4] AS next
+            FROM per_entity AS p CROSS JOIN LATERAL pg_catalog.unnest(p.active) WITH ORDINALITY AS a(idx, i)),
         counted AS (
             SELECT m.idx, CASE WHEN m.previous IS NULL THEN 'new'
                                WHEN m.previous OPERATOR(pg_catalog.=) (m.idx OPERATOR(pg_catalog.-) 1) THEN 'returning'
@@ -277,9 +306,9 @@ BEGIN
             WHERE m.next IS NULL OR m.next OPERATOR(pg_catalog.>) (m.idx OPERATOR(pg_catalog.+) 1)
             GROUP BY 1),
         bounds AS (
-            SELECT pg_catalog.min(a.idx) AS first_idx,
-                   @extschema@.eventml_period_index($1, coalesce($2, pg_catalog.max(a.last_ts))) AS last_idx
-            FROM active AS a)
+            SELECT pg_catalog.min(p.active[1]) AS first_idx,
+                   @extschema@.eventml_period_index($1, coalesce($2, pg_catalog.max(p.last_ts))) AS last_idx
+            FROM per_entity AS p)
         SELECT @extschema@.eventml_period_start($1, i.i), s.status, coalesce(c.entities, 0)
         FROM bounds AS b
         CROSS JOIN pg_catalog.generate_series(b.first_idx, b.last_idx) AS i(i)
@@ -302,13 +331,12 @@ DECLARE
 BEGIN
     PERFORM @extschema@.eventml_check_period('stickiness', period);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
-        SELECT p.active_periods, pg_catalog.count(*)
-        FROM (SELECT pg_catalog.count(*)::pg_catalog.int4 AS active_periods
-              FROM (SELECT e.entity FROM (%s) AS e
-                    WHERE ($2 IS NULL OR e.ts OPERATOR(pg_catalog.>=) $2) AND ($3 IS NULL OR e.ts OPERATOR(pg_catalog.<) $3)
-                    GROUP BY e.entity, @extschema@.eventml_period_index($1, e.ts)) AS a
-              GROUP BY a.entity) AS p
-        GROUP BY p.active_periods ORDER BY p.active_periods
+        SELECT pg_catalog.cardinality(p.active)::pg_catalog.int4, pg_catalog.count(*)
+        FROM (SELECT @extschema@.eventml_period_set(@extschema@.eventml_period_index($1, e.ts)) AS active
+              FROM (%s) AS e
+              WHERE ($2 IS NULL OR e.ts OPERATOR(pg_catalog.>=) $2) AND ($3 IS NULL OR e.ts OPERATOR(pg_catalog.<) $3)
+              GROUP BY e.entity) AS p
+        GROUP BY 1 ORDER BY 1
         $sql$, source)
     USING period, from_ts, to_ts;
 END
