@@ -35,8 +35,15 @@ void PeriodSet::compact() {
 }
 
 void PeriodSet::merge(const PeriodSet& other) {
+    if (other.values_.size() == 0) return;
+    const bool was_empty = values_.size() == 0;
     values_.append(other.values_.data(), other.values_.size());
-    compact();
+    // An empty state on either side leaves the other as it came (a combine
+    // then serializes the bytes it was given); else the union, compacted.
+    if (was_empty)
+        compact_at_ = std::max<std::int64_t>(64, 2 * values_.size());
+    else
+        compact();
 }
 
 const std::uint32_t PeriodSet::kMagic = 0x31535045;  // "EPS1": period set, version 1
