@@ -2,7 +2,8 @@
 --   - funnel_report, retention_matrix, lifecycle, stickiness and sessions
 --     (with their helpers eventml_query_columns, eventml_events_sql,
 --     eventml_check_period, eventml_period_index, eventml_period_start and
---     the aggregates eventml_first_value and eventml_period_set), as in
+--     the aggregates eventml_first_value, eventml_period_set,
+--     eventml_retention_counts and eventml_lifecycle_counts), as in
 --     src/sql/reports.sql;
 --   - sessionize's summary gains bounces (sessions of one event);
 --   - funnel_times reports the first event that reached each step of its
@@ -91,29 +92,10 @@ BEGIN
 END
 $$;
 
--- The index of the period holding t (inlined into the reports' queries).
+-- The index of the period holding t (core reports::period_index; an ERROR
+-- for an infinite t).
 CREATE FUNCTION eventml_period_index(period text, t timestamptz) RETURNS bigint
-LANGUAGE sql STABLE PARALLEL SAFE
-AS $$
-SELECT CASE
-    -- Absolute hours, shifted by the zone's offset within its hour (India's
-    -- :30): the two 01:00 hours of a daylight-saving fall-back stay two.
-    WHEN period OPERATOR(pg_catalog.=) 'hour' THEN pg_catalog.floor((pg_catalog.date_part('epoch', t) OPERATOR(pg_catalog.+)
-                                       pg_catalog.mod(pg_catalog.mod(pg_catalog.date_part('timezone', t)::pg_catalog.int4, 3600)
-                                                      OPERATOR(pg_catalog.+) 3600, 3600))
-                                      OPERATOR(pg_catalog./) 3600)::pg_catalog.int8
-    WHEN period OPERATOR(pg_catalog.=) 'day' THEN (t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-01')::pg_catalog.int8
-    -- Days since Monday 1970-01-05, floored to a multiple of 7 in integers
-    -- (a numeric division here cost more than the rest of a report's scan).
-    WHEN period OPERATOR(pg_catalog.=) 'week' THEN ((t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-05')
-                                      OPERATOR(pg_catalog.-) pg_catalog.mod(pg_catalog.mod(t::pg_catalog.date OPERATOR(pg_catalog.-) pg_catalog.date '1970-01-05', 7)
-                                                                    OPERATOR(pg_catalog.+) 7, 7))::pg_catalog.int8
-                                     OPERATOR(pg_catalog./) 7
-    WHEN period OPERATOR(pg_catalog.=) 'month' THEN (pg_catalog.date_part('year', t) OPERATOR(pg_catalog.*) 12
-                       OPERATOR(pg_catalog.+) pg_catalog.date_part('month', t)
-                       OPERATOR(pg_catalog.-) 1)::pg_catalog.int8
-END
-$$;
+AS 'MODULE_PATHNAME', 'eventml_period_index' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 
 -- The start of the period of index i: date_trunc(period, t) for every t in it.
 CREATE FUNCTION eventml_period_start(period text, i bigint) RETURNS timestamptz
@@ -148,11 +130,12 @@ CREATE AGGREGATE eventml_first_value(ts timestamptz, value text) (
     DESERIALFUNC = eventml_first_value_deserialize, PARALLEL = SAFE
 );
 
--- eventml_period_set(period): the distinct non-NULL period indexes of the
--- rows, ascending (bigint[]); an entity's active periods, in one pass with one
--- group per entity.
-CREATE FUNCTION eventml_period_set_trans(state internal, period bigint)
-RETURNS internal AS 'MODULE_PATHNAME', 'eventml_period_set_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+-- eventml_period_set(period, ts): the distinct indexes of the rows' periods,
+-- ascending (bigint[]); an entity's active periods, in one pass with one group
+-- per entity. The index is computed in C as the rows arrive (an SQL
+-- expression per row cost as much as the scan).
+CREATE FUNCTION eventml_period_set_trans(state internal, period text, ts timestamptz)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_period_set_trans' LANGUAGE C CALLED ON NULL INPUT STABLE PARALLEL SAFE;
 CREATE FUNCTION eventml_period_set_combine(state1 internal, state2 internal)
 RETURNS internal AS 'MODULE_PATHNAME', 'eventml_period_set_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION eventml_period_set_serialize(state internal)
@@ -161,7 +144,7 @@ CREATE FUNCTION eventml_period_set_deserialize(state bytea, unused internal)
 RETURNS internal AS 'MODULE_PATHNAME', 'eventml_period_set_deserialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION eventml_period_set_final(state internal)
 RETURNS bigint[] AS 'MODULE_PATHNAME', 'eventml_period_set_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE eventml_period_set(period bigint) (
+CREATE AGGREGATE eventml_period_set(period text, ts timestamptz) (
     SFUNC = eventml_period_set_trans, STYPE = internal, FINALFUNC = eventml_period_set_final,
     COMBINEFUNC = eventml_period_set_combine, SERIALFUNC = eventml_period_set_serialize,
     DESERIALFUNC = eventml_period_set_deserialize, PARALLEL = SAFE,
@@ -169,6 +152,49 @@ CREATE AGGREGATE eventml_period_set(period bigint) (
     -- planner does not take PostgreSQL's default of 8 kB per group for an
     -- internal state and spill a hash aggregation of 100,000 entities to disk.
     SSPACE = 600
+);
+
+-- eventml_retention_counts(cohort, returns, observed, periods, cumulative):
+-- over one row per entity (its cohort period or NULL, its return periods
+-- ascending, the last period observed), retention_matrix's cells as
+-- bigint[cells][4]: cohort, cohort entities, period number, entities (NULL
+-- after the last observed period), ordered (core reports::RetentionCounts).
+CREATE FUNCTION eventml_retention_counts_trans(state internal, cohort bigint, returns bigint[], observed bigint,
+                                               periods int, cumulative boolean)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_retention_counts_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_retention_counts_combine(state1 internal, state2 internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_retention_counts_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_retention_counts_serialize(state internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'eventml_retention_counts_serialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_retention_counts_deserialize(state bytea, unused internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_retention_counts_deserialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_retention_counts_final(state internal)
+RETURNS bigint[] AS 'MODULE_PATHNAME', 'eventml_retention_counts_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE eventml_retention_counts(cohort bigint, returns bigint[], observed bigint, periods int, cumulative boolean) (
+    SFUNC = eventml_retention_counts_trans, STYPE = internal, FINALFUNC = eventml_retention_counts_final,
+    COMBINEFUNC = eventml_retention_counts_combine, SERIALFUNC = eventml_retention_counts_serialize,
+    DESERIALFUNC = eventml_retention_counts_deserialize, PARALLEL = SAFE
+);
+
+-- eventml_lifecycle_counts(active, observed): over one row per entity (its
+-- active periods ascending, the last period observed), lifecycle's counts as
+-- bigint[periods][5]: period, new, returning, resurrecting, dormant, for every
+-- period from the first active one to the last observed or active one (core
+-- reports::LifecycleCounts).
+CREATE FUNCTION eventml_lifecycle_counts_trans(state internal, active bigint[], observed bigint)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_lifecycle_counts_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_lifecycle_counts_combine(state1 internal, state2 internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_lifecycle_counts_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_lifecycle_counts_serialize(state internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'eventml_lifecycle_counts_serialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_lifecycle_counts_deserialize(state bytea, unused internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'eventml_lifecycle_counts_deserialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION eventml_lifecycle_counts_final(state internal)
+RETURNS bigint[] AS 'MODULE_PATHNAME', 'eventml_lifecycle_counts_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE eventml_lifecycle_counts(active bigint[], observed bigint) (
+    SFUNC = eventml_lifecycle_counts_trans, STYPE = internal, FINALFUNC = eventml_lifecycle_counts_final,
+    COMBINEFUNC = eventml_lifecycle_counts_combine, SERIALFUNC = eventml_lifecycle_counts_serialize,
+    DESERIALFUNC = eventml_lifecycle_counts_deserialize, PARALLEL = SAFE
 );
 
 -- funnel_report: per breakdown and step, the entities whose funnel level
@@ -241,45 +267,29 @@ BEGIN
     IF cumulative IS NULL THEN
         RAISE EXCEPTION 'retention_matrix: cumulative must not be NULL' USING ERRCODE = 'null_value_not_allowed';
     END IF;
+    -- One row per entity: its cohort, return periods and last observed
+    -- period, each from its active periods when no event names it (one
+    -- aggregate then serves all three).
     RETURN QUERY EXECUTE pg_catalog.format($sql$
-        WITH per_entity AS (  -- one row per entity: its cohort and the periods of its returns
-            SELECT @extschema@.eventml_period_index($1, pg_catalog.min(e.ts) FILTER (
-                       WHERE $4 IS NULL OR e.event OPERATOR(pg_catalog.=) $4)) AS cohort_idx,
-                   @extschema@.eventml_period_set(@extschema@.eventml_period_index($1, e.ts)) FILTER (
-                       WHERE $5 IS NULL OR e.event OPERATOR(pg_catalog.=) $5) AS returns,
-                   pg_catalog.max(e.ts) AS last_ts
+        WITH per_entity AS (
+            SELECT %s AS cohort, %s AS returns, %s AS observed
             FROM (%s) AS e
             WHERE $3 IS NULL OR e.ts OPERATOR(pg_catalog.<=) $3
             GROUP BY e.entity),
-        observed AS (
-            SELECT @extschema@.eventml_period_index($1, coalesce($3, pg_catalog.max(p.last_ts))) AS idx FROM per_entity AS p),
-        member AS (
-            SELECT p.cohort_idx, p.returns FROM per_entity AS p WHERE p.cohort_idx IS NOT NULL),
-        counted AS (  -- per cohort and period number k >= 0, the members with a return then (or, cumulative, from then on)
-            SELECT m.cohort_idx, r.idx OPERATOR(pg_catalog.-) m.cohort_idx AS k, pg_catalog.count(*) AS entities
-            FROM member AS m CROSS JOIN LATERAL pg_catalog.unnest(m.returns) AS r(idx)
-            WHERE NOT $6 AND r.idx OPERATOR(pg_catalog.>=) m.cohort_idx
-              AND r.idx OPERATOR(pg_catalog.<) (m.cohort_idx OPERATOR(pg_catalog.+) $2)
-            GROUP BY 1, 2
-            UNION ALL
-            SELECT l.cohort_idx, k.k, pg_catalog.count(*)
-            FROM (SELECT m.cohort_idx, m.returns[pg_catalog.cardinality(m.returns)] OPERATOR(pg_catalog.-) m.cohort_idx AS last_k
-                  FROM member AS m WHERE $6 AND m.returns IS NOT NULL) AS l  -- (LEAST ignores a NULL)
-            CROSS JOIN LATERAL pg_catalog.generate_series(0::pg_catalog.int8,
-                LEAST(l.last_k, $2 OPERATOR(pg_catalog.-) 1)) AS k(k)
-            GROUP BY 1, 2),
-        cohorts AS (
-            SELECT m.cohort_idx, pg_catalog.count(*) AS cohort_entities FROM member AS m GROUP BY m.cohort_idx)
-        SELECT @extschema@.eventml_period_start($1, c.cohort_idx), c.cohort_entities, k.k,
-               CASE WHEN (c.cohort_idx OPERATOR(pg_catalog.+) k.k) OPERATOR(pg_catalog.<=) o.idx
-                    THEN coalesce(n.entities, 0) END,
-               CASE WHEN (c.cohort_idx OPERATOR(pg_catalog.+) k.k) OPERATOR(pg_catalog.<=) o.idx
-                    THEN coalesce(n.entities, 0)::pg_catalog.float8 OPERATOR(pg_catalog./) c.cohort_entities END
-        FROM cohorts AS c CROSS JOIN observed AS o
-        CROSS JOIN pg_catalog.generate_series(0, $2 OPERATOR(pg_catalog.-) 1) AS k(k)
-        LEFT JOIN counted AS n ON n.cohort_idx OPERATOR(pg_catalog.=) c.cohort_idx AND n.k OPERATOR(pg_catalog.=) k.k
-        ORDER BY c.cohort_idx, k.k
-        $sql$, source)
+        counted AS (
+            SELECT @extschema@.eventml_retention_counts(p.cohort, p.returns, p.observed, $2, $6) AS m FROM per_entity AS p)
+        SELECT @extschema@.eventml_period_start($1, c.m[i][1]), c.m[i][2], c.m[i][3]::pg_catalog.int4, c.m[i][4],
+               c.m[i][4]::pg_catalog.float8 OPERATOR(pg_catalog./) c.m[i][2]::pg_catalog.float8
+        FROM counted AS c CROSS JOIN LATERAL pg_catalog.generate_subscripts(c.m, 1) AS i
+        ORDER BY i
+        $sql$,
+        CASE WHEN start_event IS NULL THEN '(@extschema@.eventml_period_set($1, e.ts))[1]'
+             ELSE '@extschema@.eventml_period_index($1, pg_catalog.min(e.ts) FILTER (WHERE e.event OPERATOR(pg_catalog.=) $4))' END,
+        CASE WHEN return_event IS NULL THEN '@extschema@.eventml_period_set($1, e.ts)'
+             ELSE '@extschema@.eventml_period_set($1, e.ts) FILTER (WHERE e.event OPERATOR(pg_catalog.=) $5)' END,
+        CASE WHEN as_of IS NULL THEN '(@extschema@.eventml_period_set($1, e.ts))[pg_catalog.cardinality(@extschema@.eventml_period_set($1, e.ts))]'
+             ELSE '@extschema@.eventml_period_index($1, $3)' END,
+        source)
     USING period, periods, as_of, start_event, return_event, cumulative;
 END
 $$;
@@ -295,37 +305,16 @@ DECLARE
 BEGIN
     PERFORM @extschema@.eventml_check_period('lifecycle', period);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
-        WITH per_entity AS (  -- one row per entity: its active periods, ascending
-            SELECT @extschema@.eventml_period_set(@extschema@.eventml_period_index($1, e.ts)) AS active,
-                   pg_catalog.max(e.ts) AS last_ts
-            FROM (%s) AS e
-            WHERE $2 IS NULL OR e.ts OPERATOR(pg_catalog.<=) $2
-            GROUP BY e.entity),
-        marked AS (  -- each active period with the entity's active periods before and after it
-            SELECT a.idx, p.active[(a.i OPERATOR(pg_catalog.-) 1)::pg_catalog.int4] AS previous,
-                   p.active[(a.i OPERATOR(pg_catalog.+) 1)::pg_catalog.int4] AS next
-            FROM per_entity AS p CROSS JOIN LATERAL pg_catalog.unnest(p.active) WITH ORDINALITY AS a(idx, i)),
-        counted AS (
-            SELECT m.idx, CASE WHEN m.previous IS NULL THEN 'new'
-                               WHEN m.previous OPERATOR(pg_catalog.=) (m.idx OPERATOR(pg_catalog.-) 1) THEN 'returning'
-                               ELSE 'resurrecting' END AS status,
-                   pg_catalog.count(*) AS entities
-            FROM marked AS m GROUP BY 1, 2
-            UNION ALL
-            SELECT m.idx OPERATOR(pg_catalog.+) 1, 'dormant', pg_catalog.count(*)
-            FROM marked AS m
-            WHERE m.next IS NULL OR m.next OPERATOR(pg_catalog.>) (m.idx OPERATOR(pg_catalog.+) 1)
-            GROUP BY 1),
-        bounds AS (
-            SELECT pg_catalog.min(p.active[1]) AS first_idx,
-                   @extschema@.eventml_period_index($1, coalesce($2, pg_catalog.max(p.last_ts))) AS last_idx
-            FROM per_entity AS p)
-        SELECT @extschema@.eventml_period_start($1, i.i), s.status, coalesce(c.entities, 0)
-        FROM bounds AS b
-        CROSS JOIN pg_catalog.generate_series(b.first_idx, b.last_idx) AS i(i)
+        WITH counted AS (  -- from one row per entity: its active periods, ascending
+            SELECT @extschema@.eventml_lifecycle_counts(p.active, @extschema@.eventml_period_index($1, $2)) AS m
+            FROM (SELECT @extschema@.eventml_period_set($1, e.ts) AS active
+                  FROM (%s) AS e
+                  WHERE $2 IS NULL OR e.ts OPERATOR(pg_catalog.<=) $2
+                  GROUP BY e.entity) AS p)
+        SELECT @extschema@.eventml_period_start($1, c.m[i][1]), s.status, c.m[i][1 OPERATOR(pg_catalog.+) s.ord::pg_catalog.int4]
+        FROM counted AS c CROSS JOIN LATERAL pg_catalog.generate_subscripts(c.m, 1) AS i
         CROSS JOIN pg_catalog.unnest(ARRAY['new', 'returning', 'resurrecting', 'dormant']) WITH ORDINALITY AS s(status, ord)
-        LEFT JOIN counted AS c ON c.idx OPERATOR(pg_catalog.=) i.i AND c.status OPERATOR(pg_catalog.=) s.status
-        ORDER BY i.i, s.ord
+        ORDER BY i, s.ord
         $sql$, source)
     USING period, as_of;
 END
@@ -343,7 +332,7 @@ BEGIN
     PERFORM @extschema@.eventml_check_period('stickiness', period);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
         SELECT pg_catalog.cardinality(p.active)::pg_catalog.int4, pg_catalog.count(*)
-        FROM (SELECT @extschema@.eventml_period_set(@extschema@.eventml_period_index($1, e.ts)) AS active
+        FROM (SELECT @extschema@.eventml_period_set($1, e.ts) AS active
               FROM (%s) AS e
               WHERE ($2 IS NULL OR e.ts OPERATOR(pg_catalog.>=) $2) AND ($3 IS NULL OR e.ts OPERATOR(pg_catalog.<) $3)
               GROUP BY e.entity) AS p

@@ -234,6 +234,44 @@ GROUP BY p.period ORDER BY p.period;
 SET timezone = 'Asia/Kolkata';
 SELECT count(*) FILTER (WHERE eventml_period_start('hour', eventml_period_index('hour', t)) <> date_trunc('hour', t)) AS hours_off
 FROM generate_series(timestamptz '2026-01-01', '2026-01-10', interval '17 minutes') t;
+-- The index is computed in C from the zone's offsets, remembered by span:
+-- in zones with a negative daylight saving (Dublin), a half-hour one (Lord
+-- Howe), local mean time before 1900, rules extrapolated past the zone
+-- table (2100), and times in random order (the aggregate's rows), every
+-- index's period start is date_trunc's, the periods are consecutive
+-- integers, and eventml_period_set returns exactly the distinct ones. The
+-- one exception is Lord Howe's hour at its 30-minute spring-forward, where
+-- date_trunc itself is no partition (2100-10-03 02:47+11 truncates to
+-- 01:30+10:30, inside the hour from 01:00+10:30): the index keeps 01:00 to
+-- 03:00 local as one period, which starts at 01:00+10:30.
+CREATE FUNCTION period_check(tz text) RETURNS TABLE (zone text, period text, times bigint, wrong_start bigint,
+                                                      same_periods boolean, set_equal boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('timezone', tz, true);
+    RETURN QUERY
+    WITH t AS (SELECT t FROM (SELECT generate_series(timestamptz '1879-12-20 UTC', '1880-01-20 UTC', interval '1 hour 7 minutes')
+                              UNION ALL SELECT generate_series(timestamptz '2025-09-01 UTC', '2026-05-01 UTC', interval '1 hour 7 minutes')
+                              UNION ALL SELECT generate_series(timestamptz '2100-02-25 UTC', '2100-11-10 UTC', interval '1 hour 7 minutes')) s(t)
+               ORDER BY hashtext(t::text)),
+    indexed AS (SELECT p.period, t.t, eventml_period_index(p.period, t.t) AS i
+                FROM unnest(ARRAY['hour', 'day', 'week', 'month']) p(period), t)
+    SELECT tz, x.period, count(*),
+           count(*) FILTER (WHERE eventml_period_start(x.period, x.i) <> date_trunc(x.period, x.t)),
+           count(DISTINCT x.i) = count(DISTINCT date_trunc(x.period, x.t)),
+           (SELECT eventml_period_set(y.period, y.t) FROM indexed y WHERE y.period = x.period)
+               = array_agg(DISTINCT x.i ORDER BY x.i)
+    FROM indexed x GROUP BY x.period ORDER BY x.period;
+END
+$$;
+SELECT c.* FROM unnest(ARRAY['Europe/Dublin', 'Australia/Lord_Howe', 'America/Sao_Paulo', 'Asia/Kathmandu']) z,
+     LATERAL period_check(z) c;
+-- Consecutive periods have consecutive indexes across a spring-forward night.
+SET timezone = 'Europe/Berlin';
+SELECT count(*) AS hours, count(*) FILTER (WHERE step <> 1) AS not_consecutive
+FROM (SELECT eventml_period_index('hour', t) - lag(eventml_period_index('hour', t)) OVER (ORDER BY t) AS step
+      FROM generate_series(timestamptz '2026-03-28 20:00+00', '2026-03-29 06:00+00', interval '1 hour') t) s
+WHERE step IS NOT NULL;
 SET timezone = 'UTC';
 
 -- ---- parameters are values, never SQL ------------------------------------
@@ -260,5 +298,22 @@ SELECT error_of(q) FROM (VALUES
     ($$SELECT * FROM retention_matrix('SELECT user_id, ts, event FROM report_events', 'week', 0)$$),
     ($$SELECT * FROM lifecycle('SELECT user_id, ts, event FROM report_events', NULL)$$),
     ($$SELECT * FROM stickiness('SELECT user_id, ts, event FROM report_events', 'year')$$),
-    ($$SELECT * FROM sessions('SELECT user_id, ts, event FROM report_events', '-1 minute')$$)) v(q);
+    ($$SELECT * FROM sessions('SELECT user_id, ts, event FROM report_events', '-1 minute')$$),
+    -- the helpers called directly with what the reports never pass them
+    ($$SELECT eventml_period_index('week', 'infinity')$$),
+    ($$SELECT eventml_period_set('fortnight', now())$$),
+    ($$SELECT eventml_period_set(NULL, now())$$),
+    ($$SELECT eventml_retention_counts(1, ARRAY[3, 2], 3, 2, false)$$),
+    ($$SELECT eventml_retention_counts(1, ARRAY[2, 3], 3, 0, false)$$),
+    ($$SELECT eventml_retention_counts(1, ARRAY[2, NULL], 3, 2, false)$$),
+    ($$SELECT eventml_retention_counts(1, ARRAY[2, 3], 3, NULL, false)$$),
+    ($$SELECT eventml_lifecycle_counts(ARRAY[2, 2], NULL)$$),
+    ($$SELECT eventml_lifecycle_counts(ARRAY[-9223372036854775807, 9223372036854775806], NULL)$$),
+    ($$SELECT eventml_lifecycle_counts(a, NULL) FROM (VALUES (ARRAY[0]), (ARRAY[100000000000])) v(a)$$),
+    ($$SELECT eventml_lifecycle_counts(ARRAY[0], 300000000)$$)) v(q);
+-- Each helper over no rows is NULL, and over entities with no periods is empty.
+SELECT eventml_retention_counts(NULL, NULL, NULL, 2, false) AS no_cohort,
+       eventml_lifecycle_counts(NULL, 5) AS no_activity,
+       (SELECT eventml_period_set('day', t) FROM (VALUES (NULL::timestamptz)) v(t)) AS no_times,
+       (SELECT eventml_lifecycle_counts(a, NULL) FROM (VALUES (NULL::bigint[])) v(a) WHERE false) AS no_rows;
 SELECT count(*) AS precious_rows FROM precious;

@@ -67,6 +67,32 @@ ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows,
                               sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE);
 }
 
+Int8Array read_int8_array(ArrayType* array, const char* function, const char* argument) {
+    if (ARR_ELEMTYPE(array) != INT8OID) elog(ERROR, "%s: %s must be bigint[]", function, argument);
+    require_flat(array, function, argument);
+    if (ARR_HASNULL(array))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                        errmsg("%s: %s must not contain NULL elements", function, argument)));
+    return {reinterpret_cast<const int64*>(ARR_DATA_PTR(array)), ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array))};
+}
+
+void require_array_size(int64 rows, int cols, const char* function) {
+    if (rows > static_cast<int64>(MaxArraySize) / cols)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("%s: a result of %lld rows is larger than an array can hold", function,
+                               static_cast<long long>(rows))));
+}
+
+ArrayType* make_int8_matrix(const int64* values, const bool* nulls, int rows, int cols) {
+    const int64 count = static_cast<int64>(rows) * cols;
+    Datum* datums = static_cast<Datum*>(MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Datum) * count));
+    for (int64 i = 0; i < count; ++i) datums[i] = Int64GetDatum(values[i]);
+    int dims[2] = {rows, cols};
+    int lbs[2] = {1, 1};
+    return construct_md_array(datums, const_cast<bool*>(nulls), 2, dims, lbs, INT8OID, sizeof(int64), true,
+                              TYPALIGN_DOUBLE);
+}
+
 ArrayType* make_float8_array(const double* values, const bool* nulls, int length) {
     return make_float8_matrix(values, nulls, 1, length);
 }

@@ -32,6 +32,20 @@ void require_flat(ArrayType* array, const char* function, const char* noun);
 // one-dimensional (or empty) with min..max elements, each a `noun`.
 int read_flags(ArrayType* array, bool* holds, int min, int max, const char* function, const char* noun);
 
+// A bigint[] argument of no NULL elements (length 0 for an empty array); an
+// ERROR naming function and argument for NULL elements or more dimensions.
+struct Int8Array {
+    const int64* values;
+    int length;
+};
+Int8Array read_int8_array(ArrayType* array, const char* function, const char* argument);
+// A rows×cols bigint[][] (two dimensions even for one row; rows >= 1) from
+// row-major values, with optional NULL flags.
+ArrayType* make_int8_matrix(const int64* values, const bool* nulls, int rows, int cols);
+// An ERROR naming function unless a rows×cols array fits PostgreSQL's limit
+// on array elements: checked before building one.
+void require_array_size(int64 rows, int cols, const char* function);
+
 // A 1-D float8[]; entries with nulls[i] (when nulls is given) become NULL.
 ArrayType* make_float8_array(const double* values, const bool* nulls, int length);
 // A rows×cols float8[][] from row-major values, with optional NULL flags.
