@@ -219,7 +219,7 @@ RetentionCounts::Cell RetentionCounts::cell(std::int64_t i) const {
 const std::uint32_t RetentionCounts::kMagic = 0x31435245;  // "ERC1": retention counts, version 1
 
 void RetentionCounts::check(const FlatReader& in) const {
-    in.require(params_.periods >= 1 && params_.cumulative <= 1 && seen_ <= 1);
+    in.require(params_.periods >= 1 && params_.cumulative <= 1 && seen_ <= 1 && (seen_ == 1 || observed_ == 0));
     in.require(counts_.size() / width() == cohorts_.size() && counts_.size() % width() == 0);
     for (std::int64_t c = 0; c < cohorts_.size(); ++c) {
         in.require(c == 0 || cohorts_[c - 1] < cohorts_[c]);
@@ -291,8 +291,12 @@ std::int64_t LifecycleCounts::count(std::int64_t period, Status status) const {
 const std::uint32_t LifecycleCounts::kMagic = 0x31434C45;  // "ELC1": lifecycle counts, version 1
 
 void LifecycleCounts::check(const FlatReader& in) const {
-    in.require(seen_ <= 1 && counts_.size() % kStatuses == 0);
-    if (empty()) return;
+    // Unset fields are zero, as a state that never saw them has them.
+    in.require(seen_ <= 1 && (seen_ == 1 || last_ == 0) && counts_.size() % kStatuses == 0);
+    if (empty()) {
+        in.require(first_ == 0);
+        return;
+    }
     std::int64_t top = 0;
     in.require(seen_ == 1 && !__builtin_add_overflow(first_, periods() - 1, &top) && last_ >= first_);
     for (std::int64_t j = 0; j < counts_.size(); ++j) in.require(counts_[j] >= 0);
