@@ -19,12 +19,6 @@ using eventml::pg::guarded;
 
 namespace {
 
-// Parameters of the group are taken from its first row and must not be NULL.
-void require(FunctionCallInfo fcinfo, int argno, const char* function, const char* argument) {
-    if (PG_ARGISNULL(argno))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s: %s must not be NULL", function, argument)));
-}
-
 // The compiled pattern, kept for the whole query in the calling function's
 // fn_extra: compiled once per query, not per group or row.
 struct CompiledPattern {
@@ -92,11 +86,11 @@ EVENTML_FUNCTION(path_agg_trans) {
         [&] {
             paths::AggParams params;
             if (PG_NARGS() > 3) {
-                require(fcinfo, 3, "path_agg", "collapse_repeats");
+                eventml::pg::require_not_null(fcinfo, 3, "path_agg", "collapse_repeats");
                 params.collapse = PG_GETARG_BOOL(3);
             }
             if (PG_NARGS() > 4) {
-                require(fcinfo, 4, "path_agg", "keep");
+                eventml::pg::require_not_null(fcinfo, 4, "path_agg", "keep");
                 const int32 keep = PG_GETARG_INT32(4);
                 guarded("path_agg", [&] { params.keep = paths::check_keep(keep); });
             }
@@ -118,7 +112,7 @@ EVENTML_FUNCTION(path_match_trans) {
     return eventml::pg::transition<paths::PathState>(
         fcinfo, function,
         [&] {
-            require(fcinfo, 1, function, "pattern");
+            eventml::pg::require_not_null(fcinfo, 1, function, "pattern");
             text* pattern = PG_GETARG_TEXT_PP(1);
             const int length = VARSIZE_ANY_EXHDR(pattern);
             compiled_pattern(fcinfo->flinfo, VARDATA_ANY(pattern), length, conditions, function);
@@ -144,8 +138,8 @@ EVENTML_FUNCTION(path_next_trans) {
     return eventml::pg::transition<paths::PathState>(
         fcinfo, "path_next",
         [&] {
-            require(fcinfo, 1, "path_next", "direction");
-            require(fcinfo, 2, "path_next", "base");
+            eventml::pg::require_not_null(fcinfo, 1, "path_next", "direction");
+            eventml::pg::require_not_null(fcinfo, 2, "path_next", "base");
             char* direction_name = text_to_cstring(PG_GETARG_TEXT_PP(1));
             char* base_name = text_to_cstring(PG_GETARG_TEXT_PP(2));
             paths::NextParams params;

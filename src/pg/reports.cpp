@@ -74,12 +74,6 @@ int64 local_period_index(FunctionCallInfo fcinfo, text* period, int64 ts, const 
     return reports::period_index(indexer->period, ts, offset);
 }
 
-// Aggregate parameters must not be NULL.
-void require(FunctionCallInfo fcinfo, int argno, const char* function, const char* argument) {
-    if (PG_ARGISNULL(argno))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s: %s must not be NULL", function, argument)));
-}
-
 }  // namespace
 
 // eventml_period_index(period, t): STRICT; an ERROR for an infinite t.
@@ -112,7 +106,7 @@ EVENTML_FUNCTION(eventml_first_value_final) {
 // skipped; a NULL period or an infinite ts is an ERROR.
 EVENTML_FUNCTION(eventml_period_set_trans) {
     constexpr const char* kFunction = "eventml_period_set";
-    require(fcinfo, 1, kFunction, "period");
+    eventml::pg::require_not_null(fcinfo, 1, kFunction, "period");
     if (PG_ARGISNULL(2)) return eventml::pg::skip_row<reports::PeriodSet>(fcinfo, kFunction);
     const int64 ts = eventml::pg::finite_time(PG_GETARG_DATUM(2), kFunction);
     const int64 period = local_period_index(fcinfo, PG_GETARG_TEXT_PP(1), ts, kFunction);
@@ -143,8 +137,8 @@ EVENTML_FUNCTION(eventml_retention_counts_trans) {
     return eventml::pg::transition<reports::RetentionCounts>(
         fcinfo, kFunction,
         [&] {
-            require(fcinfo, 4, kFunction, "periods");
-            require(fcinfo, 5, kFunction, "cumulative");
+            eventml::pg::require_not_null(fcinfo, 4, kFunction, "periods");
+            eventml::pg::require_not_null(fcinfo, 5, kFunction, "cumulative");
             reports::RetentionParams params;
             params.periods = PG_GETARG_INT32(4);
             params.cumulative = PG_GETARG_BOOL(5) ? 1 : 0;

@@ -97,6 +97,11 @@ ArrayType* make_float8_array(const double* values, const bool* nulls, int length
     return make_float8_matrix(values, nulls, 1, length);
 }
 
+void require_not_null(FunctionCallInfo fcinfo, int argno, const char* function, const char* argument) {
+    if (PG_ARGISNULL(argno))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s: %s must not be NULL", function, argument)));
+}
+
 int64 interval_micros(Datum datum, const char* function, const char* argument) {
     const Interval* span = DatumGetIntervalP(datum);
     int64 days, micros;

@@ -51,6 +51,10 @@ ArrayType* make_float8_array(const double* values, const bool* nulls, int length
 // A rows×cols float8[][] from row-major values, with optional NULL flags.
 ArrayType* make_float8_matrix(const double* values, const bool* nulls, int rows, int cols);
 
+// An ERROR naming function and argument when argument argno is NULL: an
+// aggregate's parameters, taken from its group's first row.
+void require_not_null(FunctionCallInfo fcinfo, int argno, const char* function, const char* argument);
+
 // An interval argument in microseconds, months counted as 30 days and days
 // as 24 hours (PostgreSQL's own convention for comparing intervals); an
 // ERROR naming function and argument when it does not fit in int64.
