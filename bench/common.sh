@@ -65,6 +65,25 @@ best_ch() {
     echo "$best"
 }
 
+# create_lateral_funnel: the view lateral_funnel(user_id, level) over the table
+# events, the 3-step funnel view -> cart -> buy within 1 hour written in pure
+# SQL as users write it today (LATERAL lookups; it needs an index on
+# (user_id, event, ts)). A view is inlined, so timing it times the query.
+create_lateral_funnel() {
+    $PSQL <<'SQL'
+CREATE VIEW lateral_funnel (user_id, level) AS
+SELECT u.user_id, coalesce(max(CASE WHEN b.ts IS NOT NULL THEN 3 WHEN c.ts IS NOT NULL THEN 2
+                                    WHEN v.ts IS NOT NULL THEN 1 END), 0)
+FROM (SELECT DISTINCT user_id FROM events) u
+LEFT JOIN events v ON v.user_id = u.user_id AND v.event = 'view'
+LEFT JOIN LATERAL (SELECT min(c.ts) AS ts FROM events c WHERE c.user_id = u.user_id AND c.event = 'cart'
+                   AND c.ts > v.ts AND c.ts <= v.ts + interval '1 hour') c ON true
+LEFT JOIN LATERAL (SELECT min(b.ts) AS ts FROM events b WHERE b.user_id = u.user_id AND b.event = 'buy'
+                   AND b.ts > c.ts AND b.ts <= v.ts + interval '1 hour') b ON true
+GROUP BY u.user_id;
+SQL
+}
+
 # compare_queries [PARALLEL_SQL] <<'SQL' ... SQL
 # Runs the SQL on stdin, which defines the view queries (what, floor, query,
 # runs) and any settings, then times each floor against its query

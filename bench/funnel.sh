@@ -17,6 +17,7 @@ FROM generate_series(1, $EVENTS);
 CREATE INDEX ON events (user_id, event, ts);
 VACUUM ANALYZE events;
 SQL
+create_lateral_funnel
 compare_queries <<'SQL'
 CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
     ('funnel vs count(*)',
@@ -26,16 +27,7 @@ CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
     ('funnel vs pure-SQL LATERAL',
      $$SELECT max(l) FROM (SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy') AS l
                           FROM events GROUP BY user_id) s$$,
-     $$SELECT max(level) FROM (
-         SELECT u.user_id, coalesce(max(CASE WHEN b.ts IS NOT NULL THEN 3 WHEN c.ts IS NOT NULL THEN 2
-                                             WHEN v.ts IS NOT NULL THEN 1 END), 0) AS level
-         FROM (SELECT DISTINCT user_id FROM events) u
-         LEFT JOIN events v ON v.user_id = u.user_id AND v.event = 'view'
-         LEFT JOIN LATERAL (SELECT min(c.ts) AS ts FROM events c WHERE c.user_id = u.user_id AND c.event = 'cart'
-                            AND c.ts > v.ts AND c.ts <= v.ts + interval '1 hour') c ON true
-         LEFT JOIN LATERAL (SELECT min(b.ts) AS ts FROM events b WHERE b.user_id = u.user_id AND b.event = 'buy'
-                            AND b.ts > c.ts AND b.ts <= v.ts + interval '1 hour') b ON true
-         GROUP BY u.user_id) q$$, 1);
+     'SELECT max(level) FROM lateral_funnel', 1);
 SQL
 
 # ClickHouse's windowFunnel on the same rows (Debian's 18.16: DateTime as UInt32 seconds).

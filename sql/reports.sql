@@ -214,6 +214,13 @@ FULL JOIN (SELECT user_id::text AS entity, session::int, count(*) AS events
            FROM (SELECT user_id, session_id(ts, '1 day', '2 hours') OVER (PARTITION BY user_id ORDER BY ts) AS session
                  FROM report_events WHERE user_id IS NOT NULL AND ts IS NOT NULL) s
            GROUP BY 1, 2) n ON n.entity = r.entity AND n.session = r.session;
+-- Ties keep the order the query returns its rows in: the first and last
+-- events of a session are the first and the last row at its first and last
+-- time in that order. A NULL event counts, and is a NULL name.
+SELECT * FROM sessions($$SELECT * FROM (VALUES
+    (1, timestamptz '2026-01-01 10:00+00', 'b'), (1, '2026-01-01 10:00+00', 'a'), (1, '2026-01-01 10:20+00', 'c'),
+    (1, '2026-01-01 10:20+00', 'd'), (1, '2026-01-01 12:00+00', NULL), (1, '2026-01-01 12:10+00', 'e'),
+    (1, '2026-01-01 12:10+00', NULL), (2, '2026-01-01 09:00+00', 'x')) v(entity, ts, event)$$, '30 minutes');
 -- sessionize's bounces are the sessions of one event; bounce rate.
 SELECT sum((s).bounces) AS bounces, sum((s).sessions) AS sessions,
        round(sum((s).bounces)::numeric / sum((s).sessions), 3) AS bounce_rate,
@@ -310,7 +317,10 @@ SELECT error_of(q) FROM (VALUES
     ($$SELECT eventml_lifecycle_counts(ARRAY[2, 2], NULL)$$),
     ($$SELECT eventml_lifecycle_counts(ARRAY[-9223372036854775807, 9223372036854775806], NULL)$$),
     ($$SELECT eventml_lifecycle_counts(a, NULL) FROM (VALUES (ARRAY[0]), (ARRAY[100000000000])) v(a)$$),
-    ($$SELECT eventml_lifecycle_counts(ARRAY[0], 300000000)$$)) v(q);
+    ($$SELECT eventml_lifecycle_counts(ARRAY[0], 300000000)$$),
+    ($$SELECT eventml_session_list(now(), 'a', NULL, NULL)$$),
+    ($$SELECT eventml_session_list(now(), 'a', '1 hour', '-1 hour')$$),
+    ($$SELECT eventml_session_list('infinity', 'a', '1 hour', NULL)$$)) v(q);
 -- Each helper over no rows is NULL, and over entities with no periods is empty.
 SELECT eventml_retention_counts(NULL, NULL, NULL, 2, false) AS no_cohort,
        eventml_lifecycle_counts(NULL, 5) AS no_activity,

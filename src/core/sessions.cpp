@@ -87,4 +87,68 @@ void TimesState::check(const FlatReader& in) const {
 
 Summary TimesState::finish(const StopCheck& stop) { return summarize(times_.data(), times_.size(), rule_, stop); }
 
+SessionListState::SessionListState(const Rule& rule) : rule_(rule) { check_rule(rule); }
+
+void SessionListState::add(std::int64_t ts, const char* name, std::size_t length) {
+    const std::size_t stored = name == nullptr ? 0 : length;
+    if (stored > kMaxStateBytes) check_state_bytes(stored, "sessions");
+    check_state_bytes(flat_bytes() + sizeof(Event) + stored, "sessions");
+    events_.push(Event{ts, static_cast<std::uint32_t>(names_.size()),
+                       name == nullptr ? -1 : static_cast<std::int32_t>(length)});
+    names_.append(name, static_cast<std::int64_t>(stored));
+}
+
+void SessionListState::merge(const SessionListState& other) {
+    if (other.rule_.gap != rule_.gap || other.rule_.max_length != rule_.max_length)
+        fail(ErrorKind::InvalidValue, "gap and max_length must be the same for all rows of a group");
+    check_state_bytes(flat_bytes() + other.events_.bytes() + other.names_.bytes(), "sessions");
+    const auto shift = static_cast<std::uint32_t>(names_.size());
+    events_.reserve(events_.size() + other.events_.size());
+    for (std::int64_t i = 0; i < other.events_.size(); ++i) {
+        Event event = other.events_[i];
+        event.offset += shift;
+        events_.push(event);
+    }
+    names_.append(other.names_.data(), other.names_.size());
+}
+
+Session::Name SessionListState::name(const Event& event) const {
+    if (event.length < 0) return {nullptr, 0};
+    return {names_.data() + event.offset, static_cast<std::uint32_t>(event.length)};
+}
+
+std::int64_t SessionListState::split(Session* out, const StopCheck& stop) {
+    Event* events = events_.data();
+    const std::int64_t count = events_.size();
+    const auto earlier = [](const Event& a, const Event& b) { return a.time < b.time; };
+    stop.poll();
+    if (!std::is_sorted(events, events + count, earlier)) std::stable_sort(events, events + count, earlier);
+    stop.poll();
+    std::int64_t sessions = 0;
+    for (std::int64_t i = 0; i < count; ++i) {
+        const Event& event = events[i];
+        if (sessions == 0 || starts_session(rule_, out[sessions - 1].start, out[sessions - 1].end, event.time)) {
+            out[sessions++] = Session{event.time, event.time, 0, name(event), {}};
+        }
+        Session& session = out[sessions - 1];
+        session.end = event.time;
+        session.events += 1;
+        session.last = name(event);
+        if ((i & 0xffff) == 0xffff) stop.poll();
+    }
+    return sessions;
+}
+
+const std::uint32_t SessionListState::kMagic = 0x31534C53;  // "SLS1": the sessions report's state, version 1
+
+void SessionListState::check(const FlatReader& in) const {
+    in.require(rule_.gap >= 0 && (rule_.max_length >= 0 || rule_.max_length == kNoMaxLength));
+    const auto names = static_cast<std::uint64_t>(names_.size());
+    for (std::int64_t i = 0; i < events_.size(); ++i) {
+        const Event& event = events_[i];
+        in.require(event.length >= -1 &&
+                   event.offset + static_cast<std::uint64_t>(event.length < 0 ? 0 : event.length) <= names);
+    }
+}
+
 }  // namespace eventml::core::sessions

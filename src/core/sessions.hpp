@@ -77,4 +77,55 @@ private:
     Block<std::int64_t> times_;
 };
 
+// One session as the sessions report lists it: the times of its first and
+// last events, its number of events and the names of its first and last
+// events (name nullptr: a NULL name).
+struct Session {
+    struct Name {
+        const char* name;
+        std::uint32_t length;
+    };
+    std::int64_t start = 0, end = 0, events = 0;
+    Name first{}, last{};
+};
+
+// The sessions report's state: the rule and an entity's events with their
+// names, in the order they arrive (partial states appended in combine order).
+class SessionListState : public FlatForm<SessionListState> {
+public:
+    explicit SessionListState(const Rule& rule);  // checks the rule
+    const Rule& params() const { return rule_; }
+    // name nullptr: a NULL name.
+    void add(std::int64_t ts, const char* name, std::size_t length);
+    // InvalidValue unless other has the same rule.
+    void merge(const SessionListState& other);
+    SessionListState empty_copy() const { return SessionListState(rule_); }
+    std::int64_t size() const { return events_.size(); }
+    // Orders the events by time, ties in arrival order (in place: the state
+    // means the same afterwards), and writes their sessions to out, which has
+    // room for size(); returns how many. The names point into the state.
+    std::int64_t split(Session* out, const StopCheck& stop);
+
+    // The flat form (FlatForm: flat_bytes, write, read).
+    static const std::uint32_t kMagic;
+    static constexpr const char* kName = "sessions";
+    explicit SessionListState(Unread) {}
+    template <typename Self, typename Form>
+    static void layout(Self& self, Form& form) {
+        form.field(self.rule_.gap).field(self.rule_.max_length).items(self.events_).items(self.names_);
+    }
+    void check(const FlatReader& in) const;
+
+private:
+    struct Event {
+        std::int64_t time;
+        std::uint32_t offset;  // of the name in names_ (states are under 1 GiB)
+        std::int32_t length;   // -1: a NULL name
+    };
+    Session::Name name(const Event& event) const;
+    Rule rule_{};
+    Block<Event> events_;
+    Block<char> names_;
+};
+
 }  // namespace eventml::core::sessions

@@ -1,5 +1,6 @@
 // SQL glue for the session_id window function and the sessionize aggregate,
-// for timestamptz and timestamp alike (both are int64 microseconds).
+// for timestamptz and timestamp alike (both are int64 microseconds), and for
+// eventml_session_list, the aggregate behind the sessions report.
 #include "aggregate.hpp"
 #include "sessions.hpp"
 
@@ -9,6 +10,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "utils/builtins.h"
 #include "utils/timestamp.h"
 #include "windowapi.h"
 }
@@ -104,4 +106,73 @@ EVENTML_FUNCTION(sessionize_final) {
         {Int64GetDatum(summary.sessions), Int64GetDatum(summary.events), Int64GetDatum(summary.first_start),
          interval_datum(summary.first_duration), Int64GetDatum(summary.last_end), interval_datum(summary.total_duration),
          interval_datum(summary.mean_duration), interval_datum(summary.max_duration), Int64GetDatum(summary.bounces)});
+}
+
+// eventml_session_list_trans(state, ts, event, gap, max_length): keeps the
+// row. A NULL ts skips it; a NULL event is kept as a NULL name; a NULL
+// max_length means none.
+EVENTML_FUNCTION(eventml_session_list_trans) {
+    constexpr const char* kFunction = "sessions";
+    if (PG_ARGISNULL(1)) return eventml::pg::skip_row<sessions::SessionListState>(fcinfo, kFunction);
+    const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(1), kFunction);
+    const text* name = PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2);
+    return eventml::pg::transition<sessions::SessionListState>(
+        fcinfo, kFunction,
+        [&] {
+            const bool has_max = !PG_ARGISNULL(4);
+            return read_rule(PG_ARGISNULL(3), PG_GETARG_DATUM(3), has_max, false, PG_GETARG_DATUM(4), kFunction);
+        },
+        [&](sessions::SessionListState& state) {
+            if (name == nullptr) {
+                state.add(time, nullptr, 0);
+            } else {
+                state.add(time, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+            }
+        });
+}
+
+EVENTML_STATE_FUNCTIONS(eventml_session_list, sessions::SessionListState, "sessions")
+
+namespace {
+
+// The eventml_session_list composite (src/sql/reports.sql).
+constexpr const char* kSessionList =
+    "starts timestamp with time zone[], ends timestamp with time zone[], event_counts bigint[], "
+    "first_events text[], last_events text[]";
+
+ArrayType* text_array(const sessions::Session* list, int count, bool first) {
+    auto* datums = static_cast<Datum*>(palloc(sizeof(Datum) * count));
+    auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * count));
+    for (int i = 0; i < count; ++i) {
+        const sessions::Session::Name& name = first ? list[i].first : list[i].last;
+        nulls[i] = name.name == nullptr;
+        datums[i] = nulls[i] ? 0 : PointerGetDatum(cstring_to_text_with_len(name.name, static_cast<int>(name.length)));
+    }
+    int dims[1] = {count}, lbs[1] = {1};
+    return construct_md_array(datums, nulls, 1, dims, lbs, TEXTOID, -1, false, TYPALIGN_INT);
+}
+
+ArrayType* int8_array(const sessions::Session* list, int count, Oid type, int64 sessions::Session::*field) {
+    auto* datums = static_cast<Datum*>(palloc(sizeof(Datum) * count));
+    for (int i = 0; i < count; ++i) datums[i] = Int64GetDatum(list[i].*field);
+    return construct_array(datums, count, type, sizeof(int64), true, TYPALIGN_DOUBLE);
+}
+
+}  // namespace
+
+// Final: the entity's sessions in order, as eventml_session_list's arrays.
+EVENTML_FUNCTION(eventml_session_list_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<sessions::SessionListState*>(PG_GETARG_POINTER(0));
+    eventml::pg::require_array_size(state->size(), 1, "sessions");
+    auto* list = static_cast<sessions::Session*>(palloc(sizeof(sessions::Session) * state->size()));
+    int64 count = 0;
+    guarded("sessions", [&] { count = state->split(list, eventml::pg::interrupt_check()); });
+    const int n = static_cast<int>(count);
+    return eventml::pg::result_row(
+        fcinfo, "sessions", kSessionList,
+        {PointerGetDatum(int8_array(list, n, TIMESTAMPTZOID, &sessions::Session::start)),
+         PointerGetDatum(int8_array(list, n, TIMESTAMPTZOID, &sessions::Session::end)),
+         PointerGetDatum(int8_array(list, n, INT8OID, &sessions::Session::events)),
+         PointerGetDatum(text_array(list, n, true)), PointerGetDatum(text_array(list, n, false))});
 }

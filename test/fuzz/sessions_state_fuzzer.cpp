@@ -2,8 +2,12 @@
 // (what sessionize_deserialize runs), then what the glue does with an
 // accepted state: serialize writes it back byte for byte, combine merges it,
 // and sessionize_final summarizes it (checked against session_id's Numberer).
+// The same for the sessions report's state, sessions::SessionListState, whose
+// final splits the events into sessions.
 // sources: sessions.cpp memory.cpp error.cpp
 #include <cstddef>
+#include <cstring>
+#include <string>
 #include <vector>
 
 #include "sessions.hpp"
@@ -19,7 +23,46 @@ namespace {
 constexpr std::int64_t kMinTimestamp = -211813488000000000LL;
 constexpr std::int64_t kEndTimestamp = 9223371331200000000LL;
 
+// A name as the list points to it, for comparing (nullptr: NULL).
+std::string shown(const sessions::Session::Name& name) {
+    return name.name == nullptr ? std::string("<NULL>") : "'" + std::string(name.name, name.length) + "'";
+}
+
+void run_session_list(const Buffer& input) {
+    std::optional<sessions::SessionListState> state = fuzz::read_state<sessions::SessionListState>(input);
+    if (!state) return;
+    fuzz::check_written_back(*state, input);
+    const sessions::Rule rule = state->params();
+    FUZZ_CHECK(fuzz::accepts([&] { sessions::check_rule(rule); }));
+    // A state merged with itself has each session's events twice, in the
+    // same sessions, with the first copy's names first.
+    sessions::SessionListState twice = state->empty_copy();
+    if (!fuzz::consume([&] { twice.merge(*state); twice.merge(*state); })) return;
+    const std::int64_t n = state->size();
+    std::vector<sessions::Session> list(static_cast<std::size_t>(n)), doubled(static_cast<std::size_t>(2 * n));
+    std::int64_t count = 0, doubled_count = 0;
+    if (!fuzz::consume([&] { count = state->split(list.data(), eventml::core::StopCheck()); })) return;
+    if (!fuzz::consume([&] { doubled_count = twice.split(doubled.data(), eventml::core::StopCheck()); })) return;
+    FUZZ_CHECK(count == doubled_count && (n == 0) == (count == 0));
+    std::int64_t events = 0;
+    for (std::int64_t i = 0; i < count; ++i) {
+        const sessions::Session& s = list[static_cast<std::size_t>(i)];
+        const sessions::Session& d = doubled[static_cast<std::size_t>(i)];
+        FUZZ_CHECK(s.events >= 1 && s.start <= s.end && (i == 0 || list[static_cast<std::size_t>(i - 1)].end < s.start));
+        FUZZ_CHECK(d.start == s.start && d.end == s.end && d.events == 2 * s.events);
+        FUZZ_CHECK(shown(d.first) == shown(s.first) && shown(d.last) == shown(s.last));
+        events += s.events;
+    }
+    FUZZ_CHECK(events == n);
+    // session_id's Numberer, given each session's start, starts a session at each.
+    sessions::Numberer numberer(rule);
+    std::int64_t last = 0;
+    for (std::int64_t i = 0; i < count; ++i) last = numberer.next(list[static_cast<std::size_t>(i)].start);
+    FUZZ_CHECK(last == count);
+}
+
 void run(const Buffer& input) {
+    run_session_list(input);
     std::optional<sessions::TimesState> state = fuzz::read_state<sessions::TimesState>(input);
     if (!state) return;
     fuzz::check_written_back(*state, input);
@@ -57,6 +100,14 @@ std::vector<unsigned char> state(const sessions::Rule& rule, const std::vector<s
     return fuzz::flat_bytes_of(kept);
 }
 
+std::vector<unsigned char> list_state(const sessions::Rule& rule, const std::vector<std::int64_t>& times,
+                                      const std::vector<const char*>& names) {
+    sessions::SessionListState kept(rule);
+    for (std::size_t i = 0; i < times.size(); ++i)
+        kept.add(times[i], names[i], names[i] == nullptr ? 0 : std::strlen(names[i]));
+    return fuzz::flat_bytes_of(kept);
+}
+
 fuzz::Seeds seeds() {
     constexpr std::int64_t kMinute = 60000000;
     const std::int64_t t0 = 789000000000000LL;  // 2025-01-01, microseconds since 2000
@@ -73,10 +124,20 @@ fuzz::Seeds seeds() {
     // (summarize saturates it).
     out.push_back({"repro-sessions-span", state({60 * kMinute, sessions::kNoMaxLength},
                                                 {kMinTimestamp, kEndTimestamp - 1})});
+    out.push_back({"list-ties-nulls", list_state({30 * kMinute, sessions::kNoMaxLength},
+                                                 {t0 + 20 * kMinute, t0, t0, t0 + 90 * kMinute, t0 + 95 * kMinute},
+                                                 {"c", "b", "a", nullptr, ""})});
+    out.push_back({"list-max-length", list_state({10 * kMinute, 15 * kMinute},
+                                                 {t0, t0 + 9 * kMinute, t0 + 18 * kMinute, kMinTimestamp},
+                                                 {"view", "cart", "buy", "signup"})});
+    out.push_back({"list-empty", fuzz::flat_bytes_of(sessions::SessionListState({kMinute, sessions::kNoMaxLength}))});
     return out;
 }
 
-bool valid(const Buffer& input) { return fuzz::read_state<sessions::TimesState>(input).has_value(); }
+bool valid(const Buffer& input) {
+    return fuzz::read_state<sessions::TimesState>(input).has_value() ||
+           fuzz::read_state<sessions::SessionListState>(input).has_value();
+}
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 #include "sessions.hpp"
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -116,3 +117,47 @@ TEST(Sessions, RulesAndStatesAreChecked) {
 }
 
 }  // namespace
+
+// The sessions report's state, on a hand-worked entity: 10:00 b, 10:00 a,
+// 10:20 c, 10:20 d (one session: ties keep the order of arrival), a NULL at
+// 12:00 and e and a NULL at 12:10 (the second session), arriving shuffled
+// and in two partial states.
+TEST(Sessions, SessionListSplitsNamedEvents) {
+    const sessions::Rule rule{30 * kMinute, sessions::kNoMaxLength};
+    sessions::SessionListState first(rule), second(rule);
+    first.add(130 * kMinute, "e", 1);
+    first.add(0, "b", 1);
+    first.add(20 * kMinute, "c", 1);
+    second.add(0, "a", 1);
+    second.add(130 * kMinute, nullptr, 0);
+    second.add(120 * kMinute, nullptr, 0);
+    second.add(20 * kMinute, "d", 1);
+    sessions::SessionListState merged = first.empty_copy();
+    merged.merge(first);
+    merged.merge(state_test::reread(second));
+    ASSERT_EQ(merged.size(), 7);
+    std::vector<sessions::Session> list(7);
+    ASSERT_EQ(merged.split(list.data(), StopCheck()), 2);
+    const auto name = [](const sessions::Session::Name& n) { return n.name == nullptr ? std::string("NULL") : std::string(n.name, n.length); };
+    EXPECT_EQ(list[0].start, 0);
+    EXPECT_EQ(list[0].end, 20 * kMinute);
+    EXPECT_EQ(list[0].events, 4);
+    EXPECT_EQ(name(list[0].first), "b");
+    EXPECT_EQ(name(list[0].last), "d");
+    EXPECT_EQ(list[1].start, 120 * kMinute);
+    EXPECT_EQ(list[1].end, 130 * kMinute);
+    EXPECT_EQ(list[1].events, 3);
+    EXPECT_EQ(name(list[1].first), "NULL");
+    EXPECT_EQ(name(list[1].last), "NULL");
+    // With a maximum length of 15 minutes the first session splits at 10:20.
+    sessions::SessionListState capped({30 * kMinute, 15 * kMinute});
+    for (std::int64_t t : {std::int64_t{0}, 20 * kMinute}) capped.add(t, "x", 1);
+    EXPECT_EQ(capped.split(list.data(), StopCheck()), 2);
+    EXPECT_EQ(state_test::error_kind([&] { merged.merge(capped); }), ErrorKind::InvalidValue);
+    EXPECT_THROW(sessions::SessionListState({-1, sessions::kNoMaxLength}), Error);
+    state_test::expect_flat_form_checked(merged);
+    // A name past the stored names: the offset of the first event, after the
+    // magic 4, gap 8, max_length 8 and the events' count 8, and its time 8.
+    EXPECT_EQ(state_test::read_with(merged, 36, std::uint32_t{1000}), ErrorKind::CorruptState);
+    EXPECT_EQ(state_test::read_with(merged, 36, std::uint32_t{0}), state_test::kAccepted);
+}
