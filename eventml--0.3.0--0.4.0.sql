@@ -3,8 +3,7 @@
 --     (with their helpers eventml_query_columns, eventml_events_sql,
 --     eventml_check_period, eventml_period_index, eventml_period_start and
 --     the aggregates eventml_first_value, eventml_period_set,
---     eventml_retention_counts, eventml_lifecycle_counts and
---     eventml_session_list, with its type), as in
+--     eventml_retention_counts and eventml_lifecycle_counts), as in
 --     src/sql/reports.sql;
 --   - sessionize's summary gains bounces (sessions of one event);
 --   - funnel_times reports the first event that reached each step of its
@@ -128,8 +127,7 @@ RETURNS text AS 'MODULE_PATHNAME', 'eventml_first_value_final' LANGUAGE C CALLED
 CREATE AGGREGATE eventml_first_value(ts timestamptz, value text) (
     SFUNC = eventml_first_value_trans, STYPE = internal, FINALFUNC = eventml_first_value_final,
     COMBINEFUNC = eventml_first_value_combine, SERIALFUNC = eventml_first_value_serialize,
-    DESERIALFUNC = eventml_first_value_deserialize, PARALLEL = SAFE,
-    SSPACE = 64  -- a time and a short value (see eventml_period_set's SSPACE)
+    DESERIALFUNC = eventml_first_value_deserialize, PARALLEL = SAFE
 );
 
 -- eventml_period_set(period, ts): the distinct indexes of the rows' periods,
@@ -344,37 +342,8 @@ BEGIN
 END
 $$;
 
--- eventml_session_list(ts, event, gap, max_length): an entity's sessions, as
--- session_id splits its rows in time order (ties in the order the rows
--- arrive), in one pass with one group per entity: the arrays of their
--- start and end times, event counts and first and last event names. A NULL
--- max_length means none. (src/core/sessions, src/pg/sessions.cpp)
-CREATE TYPE eventml_session_list AS (
-    starts       timestamptz[],
-    ends         timestamptz[],
-    event_counts bigint[],
-    first_events text[],
-    last_events  text[]
-);
-CREATE FUNCTION eventml_session_list_trans(state internal, ts timestamptz, event text, gap interval, max_length interval)
-RETURNS internal AS 'MODULE_PATHNAME', 'eventml_session_list_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION eventml_session_list_combine(state1 internal, state2 internal)
-RETURNS internal AS 'MODULE_PATHNAME', 'eventml_session_list_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION eventml_session_list_serialize(state internal)
-RETURNS bytea AS 'MODULE_PATHNAME', 'eventml_session_list_serialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION eventml_session_list_deserialize(state bytea, unused internal)
-RETURNS internal AS 'MODULE_PATHNAME', 'eventml_session_list_deserialize' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION eventml_session_list_final(state internal)
-RETURNS eventml_session_list AS 'MODULE_PATHNAME', 'eventml_session_list_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
-CREATE AGGREGATE eventml_session_list(ts timestamptz, event text, gap interval, max_length interval) (
-    SFUNC = eventml_session_list_trans, STYPE = internal, FINALFUNC = eventml_session_list_final,
-    COMBINEFUNC = eventml_session_list_combine, SERIALFUNC = eventml_session_list_serialize,
-    DESERIALFUNC = eventml_session_list_deserialize, PARALLEL = SAFE,
-    SSPACE = 600  -- some 30 events of 16 bytes and their names (see eventml_period_set's SSPACE)
-);
-
 -- sessions: one row per session, numbered by session_id over the entity's
--- rows in time order (ties in the order the query returns them).
+-- rows in time order (ties as that window orders them).
 CREATE FUNCTION sessions(events text, gap interval, max_length interval DEFAULT NULL)
 RETURNS TABLE (entity text, session int, session_start timestamptz, session_end timestamptz, event_count bigint,
                duration interval, first_event text, last_event text)
@@ -384,15 +353,16 @@ DECLARE
     source text := @extschema@.eventml_events_sql('sessions', events);
 BEGIN
     RETURN QUERY EXECUTE pg_catalog.format($sql$
-        SELECT p.entity::pg_catalog.text, s.session::pg_catalog.int4, s.session_start, s.session_end, s.event_count,
-               s.session_end OPERATOR(pg_catalog.-) s.session_start, s.first_event, s.last_event
-        FROM (SELECT e.entity, @extschema@.eventml_session_list(e.ts, e.event, $1, $2) AS list
-              FROM (%s) AS e GROUP BY e.entity) AS p,
-             LATERAL ROWS FROM (pg_catalog.unnest((p.list).starts), pg_catalog.unnest((p.list).ends),
-                                pg_catalog.unnest((p.list).event_counts), pg_catalog.unnest((p.list).first_events),
-                                pg_catalog.unnest((p.list).last_events)) WITH ORDINALITY AS s(session_start, session_end, event_count, first_event, last_event, session)
-        ORDER BY p.entity, s.session
-        $sql$, source)
+        SELECT s.entity::pg_catalog.text, s.session::pg_catalog.int4, pg_catalog.min(s.ts), pg_catalog.max(s.ts),
+               pg_catalog.count(*), pg_catalog.max(s.ts) OPERATOR(pg_catalog.-) pg_catalog.min(s.ts),
+               (pg_catalog.array_agg(s.event ORDER BY s.n))[1],
+               (pg_catalog.array_agg(s.event ORDER BY s.n DESC))[1]
+        FROM (SELECT e.entity, e.ts, e.event, @extschema@.session_id(e.ts, $1%s) OVER w AS session,
+                     pg_catalog.row_number() OVER w AS n
+              FROM (%s) AS e WINDOW w AS (PARTITION BY e.entity ORDER BY e.ts)) AS s
+        GROUP BY s.entity, s.session
+        ORDER BY s.entity, s.session
+        $sql$, CASE WHEN max_length IS NULL THEN '' ELSE ', $2' END, source)
     USING gap, max_length;
 END
 $$;

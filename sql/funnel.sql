@@ -193,6 +193,98 @@ SELECT step, users,
        round(median_seconds::numeric) AS median_seconds
 FROM reached ORDER BY step;
 
+-- ---- exclusions (PostHog's exclusion steps) -------------------------------
+-- An exclusion event after a chain's step s-1, within its window, while it
+-- waits for step s, disqualifies it; an entity whose deepest chain is
+-- disqualified is left out: -1, and NULL times. A later clean chain at the
+-- same depth takes its place.
+SELECT s AS "case", funnel_excluding(ts, '10 seconds', '', e = 'x', e = 'a', e = 'b') AS level,
+       funnel_times_excluding(ts, '10 seconds', '', e = 'x', e = 'a', e = 'b') AS times
+FROM (VALUES ('a x b', 0, 'a'), ('a x b', 1, 'x'), ('a x b', 2, 'b'),
+             ('a a x', 0, 'a'), ('a a x', 1, 'a'), ('a a x', 2, 'x'),
+             ('a x a', 0, 'a'), ('a x a', 1, 'x'), ('a x a', 31, 'a'),
+             ('a b x', 0, 'a'), ('a b x', 1, 'b'), ('a b x', 2, 'x'),
+             ('a, x late', 0, 'a'), ('a, x late', 11, 'x')) v(s, sec, e),
+     LATERAL (SELECT timestamptz '2026-01-01' + sec * interval '1 second' AS ts) t
+GROUP BY s ORDER BY s;
+-- Between chosen steps only (from_step 2 to_step 3: x between b and c).
+SELECT funnel_excluding(ts, '1 minute', '', e = 'x', 2, 3, e = 'a', e = 'b', e = 'c') AS x_after_b,
+       funnel_excluding(ts, '1 minute', '', e = 'y', 2, 3, e = 'a', e = 'b', e = 'c') AS y_before_b
+FROM (VALUES (0, 'a'), (1, 'y'), (2, 'b'), (3, 'x'), (4, 'c')) v(sec, e),
+     LATERAL (SELECT timestamptz '2026-01-01' + sec * interval '1 second' AS ts) t;
+-- Against the same rule in plain SQL (view -> buy within 1 hour, search
+-- excluded) on the generated shop plus ties (a search at the time of some
+-- views), NULL events and NULL times: level 2 when a buy has the latest
+-- view at or before it within the hour and no search strictly between;
+-- else -1 when every view has a search after it within the hour; else 1
+-- with a view, 0 without.
+CREATE TABLE marked AS
+SELECT user_id, ts, event FROM shop
+UNION ALL SELECT user_id, ts, 'search' FROM shop WHERE user_id % 5 = 0 AND event = 'view'
+UNION ALL SELECT user_id, ts, NULL FROM shop WHERE user_id % 7 = 0
+UNION ALL SELECT user_id, NULL, 'search' FROM shop WHERE user_id % 11 = 0;
+CREATE TABLE ev AS SELECT * FROM marked WHERE ts IS NOT NULL;
+CREATE INDEX ON ev (user_id, event, ts);
+ANALYZE ev;
+WITH ours AS (SELECT user_id, funnel_excluding(ts, '1 hour', '', event = 'search', event = 'view', event = 'buy') AS level
+         FROM marked GROUP BY user_id),
+plain AS (
+    SELECT u.user_id,
+           CASE WHEN EXISTS (SELECT FROM ev b CROSS JOIN LATERAL (
+                                 SELECT max(a.ts) AS ts FROM ev a
+                                 WHERE a.user_id = b.user_id AND a.event = 'view' AND a.ts <= b.ts) a
+                             WHERE b.user_id = u.user_id AND b.event = 'buy' AND a.ts >= b.ts - interval '1 hour'
+                               AND NOT EXISTS (SELECT FROM ev x WHERE x.user_id = b.user_id AND x.event = 'search'
+                                               AND x.ts > a.ts AND x.ts < b.ts)) THEN 2
+                WHEN NOT EXISTS (SELECT FROM ev a WHERE a.user_id = u.user_id AND a.event = 'view') THEN 0
+                WHEN NOT EXISTS (SELECT FROM ev a WHERE a.user_id = u.user_id AND a.event = 'view'
+                                 AND NOT EXISTS (SELECT FROM ev x WHERE x.user_id = a.user_id AND x.event = 'search'
+                                                 AND x.ts > a.ts AND x.ts <= a.ts + interval '1 hour')) THEN -1
+                ELSE 1 END AS level
+    FROM (SELECT DISTINCT user_id FROM marked) u)
+SELECT p.level, count(*) AS users, count(*) FILTER (WHERE coalesce(o.level, 0) = p.level) AS equal
+FROM plain p JOIN ours o USING (user_id) GROUP BY p.level ORDER BY p.level;
+
+-- ---- unordered: the steps in any order (PostHog's unordered funnel) ------
+-- The level is the most distinct steps whose events lie in one window from a
+-- step event; funnel_times gives each step's first event there, ascending.
+SELECT funnel(ts, '10 seconds', 'unordered', e = 'a', e = 'b', e = 'c') AS level,
+       funnel_times(ts, '10 seconds', 'unordered', e = 'a', e = 'b', e = 'c') AS times,
+       funnel(ts, '10 seconds', e = 'a', e = 'b', e = 'c') AS ordered
+FROM (VALUES (0, 'c'), (2, 'a'), (5, 'b'), (30, 'a')) v(sec, e),
+     LATERAL (SELECT timestamptz '2026-01-01' + sec * interval '1 second' AS ts) t;
+-- With an exclusion (the whole funnel only): it clears the steps collected
+-- so far; a window it interrupts counts only if it had completed the funnel.
+SELECT funnel_excluding(ts, '10 seconds', 'unordered', e = 'x', e = 'a', e = 'b', e = 'c') AS level
+FROM (VALUES (0, 'a'), (1, 'b'), (2, 'x'), (3, 'c')) v(sec, e),
+     LATERAL (SELECT timestamptz '2026-01-01' + sec * interval '1 second' AS ts) t;
+-- Against the rule in plain SQL on the same rows: for each step event o, the
+-- distinct steps within the hour from o, up to the first search at or after
+-- o within it; a window so interrupted counts only with all 3 steps.
+CREATE TABLE s AS SELECT * FROM ev WHERE event IN ('view', 'cart', 'buy');
+CREATE INDEX ON s (user_id, ts);
+ANALYZE s;
+WITH windows AS (
+    SELECT o.user_id, x.ts AS interrupted,
+           (SELECT count(DISTINCT s.event) FROM s WHERE s.user_id = o.user_id AND s.ts >= o.ts
+                AND s.ts <= o.ts + interval '1 hour' AND (x.ts IS NULL OR s.ts <= x.ts)) AS steps,
+           (SELECT count(DISTINCT s.event) FROM s WHERE s.user_id = o.user_id AND s.ts >= o.ts
+                AND s.ts <= o.ts + interval '1 hour') AS steps_without
+    FROM s o LEFT JOIN LATERAL (SELECT min(x.ts) AS ts FROM ev x WHERE x.user_id = o.user_id AND x.event = 'search'
+                                AND x.ts >= o.ts AND x.ts <= o.ts + interval '1 hour') x ON true),
+plain AS (
+    SELECT u.user_id, coalesce(max(w.steps) FILTER (WHERE w.interrupted IS NULL OR w.steps = 3), 0) AS excluding,
+           coalesce(max(w.steps_without), 0) AS plain
+    FROM (SELECT DISTINCT user_id FROM marked) u LEFT JOIN windows w USING (user_id) GROUP BY u.user_id),
+ours AS (
+    SELECT user_id, funnel_excluding(ts, '1 hour', 'unordered', event = 'search', event = 'view', event = 'cart',
+                                     event = 'buy') AS excluding,
+           funnel(ts, '1 hour', 'unordered', event = 'view', event = 'cart', event = 'buy') AS plain
+    FROM marked GROUP BY user_id)
+SELECT p.plain AS level, count(*) AS users, count(*) FILTER (WHERE coalesce(o.plain, 0) = p.plain) AS equal,
+       count(*) FILTER (WHERE coalesce(o.excluding, 0) = p.excluding) AS equal_excluding
+FROM plain p JOIN ours o USING (user_id) GROUP BY p.plain ORDER BY p.plain;
+
 -- Parallel plans: funnel's serialized events and retention's bigint states,
 -- combined in the leader.
 BEGIN;
@@ -207,6 +299,10 @@ EXPLAIN (COSTS OFF) SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', 
 SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy'),
        funnel(ts, '1 hour', 'strict_once', event = 'view', event = 'cart', event = 'buy')
 FROM shop WHERE user_id = 8;
+-- Exclusions and the unordered funnel over partial states (whole table as one group).
+SELECT funnel_excluding(ts, '1 hour', '', event = 'search', event = 'view', event = 'buy') AS excluding,
+       funnel(ts, '1 hour', 'unordered', event = 'view', event = 'cart', event = 'buy') AS unordered
+FROM marked WHERE user_id = 10;
 COMMIT;
 
 SET search_path = funnel_test, public;
@@ -225,5 +321,12 @@ SELECT c AS "case", error_of(q) AS result FROM (VALUES
     ('NULL mode', $$SELECT funnel(t, '1 hour', NULL::text, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
     ('retention: no conditions', $$SELECT retention(VARIADIC '{}'::boolean[])$$),
     ('retention: 2-D', $$SELECT retention(VARIADIC ARRAY[[true], [false]])$$),
-    ('funnel_times: 33 steps', $$SELECT funnel_times(t, '1 hour', VARIADIC array_fill(true, ARRAY[33])) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$)
+    ('funnel_times: 33 steps', $$SELECT funnel_times(t, '1 hour', VARIADIC array_fill(true, ARRAY[33])) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('unordered with another mode', $$SELECT funnel(t, '1 hour', 'unordered, strict_order', true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('exclusion: from_step 2 to_step 2', $$SELECT funnel_excluding(t, '1 hour', '', true, 2, 2, true, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('exclusion: to_step past the steps', $$SELECT funnel_excluding(t, '1 hour', '', true, 1, 3, true, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('exclusion: NULL from_step', $$SELECT funnel_excluding(t, '1 hour', '', true, NULL, 2, true, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('exclusion: one step', $$SELECT funnel_excluding(t, '1 hour', '', true, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('exclusion: unordered, part of the funnel', $$SELECT funnel_excluding(t, '1 hour', 'unordered', true, 1, 2, true, true, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$),
+    ('exclusion: NULL mode', $$SELECT funnel_excluding(t, '1 hour', NULL, true, true, true) FROM unnest(ARRAY[timestamptz '2026-01-01']) t$$)
 ) m(c, q);

@@ -21,7 +21,10 @@ GROUP BY pattern, n ORDER BY n;
 -- (?t==S), with the conditions data = 1 and data = 2 only (rows 4, 5, 10, 11 kept).
 SELECT path_match('(?1)(?t==2)(?2)', ts, data = 1, data = 2) AS eq_2,
        path_match('(?1)(?t==1)(?2)', ts, data = 1, data = 2) AS eq_1,
-       path_count('(?1)(?t==1)(?2)', ts, data = 1, data = 2) AS eq_1_count
+       path_count('(?1)(?t==1)(?2)', ts, data = 1, data = 2) AS eq_1_count,
+       -- numbers with a leading '+' (00222 expects 1 and 0)
+       path_match('(?1)(?t>+0)(?2)', ts, data = 1, data = 2) AS gt_plus_0,
+       path_match('(?1)(?t>+1)(?2)', ts, data = 1, data = 2) AS gt_plus_1
 FROM seq;
 -- timestamp works as timestamptz does.
 SELECT path_count('(?1)(?t<11)(?2)', ts::timestamp, data = 0, data = 1) FROM seq;
@@ -175,6 +178,59 @@ SELECT error_of($$SELECT path_next('forward', 'first_match', ts, action, true) F
 SELECT error_of($$SELECT path_next(NULL, 'head', ts, action, true) FROM test_sequence$$);
 SELECT error_of(format('SELECT path_next(%L, %L, ts, action, true, VARIADIC array_fill(true, ARRAY[33])) FROM test_sequence', 'forward', 'head'));
 
+-- path_match_events: ClickHouse's sequenceMatchEvents (its 00222 cases are
+-- in the unit tests): the times of the (?N) events, the longest chain when
+-- the pattern does not match, in the type of ts.
+SELECT path_match_events('(?1)(?t<=10)(?2)(?3)', ts, e = 'A', e = 'B', e = 'C') AS gate,
+       path_match_events('(?1)(?2)(?3)', ts, e = 'A', e = 'B', e = 'C') AS adjacent,
+       path_match_events('(?1)', ts, e = 'Z', e = 'A') AS never,
+       pg_typeof(path_match_events('(?1)', ts::timestamp, e = 'A', e = 'B')) AS timestamp_form
+FROM (VALUES (0, 'A'), (5, 'B'), (100, 'B'), (101, 'C')) v(s, e),
+     LATERAL (SELECT timestamptz '2026-01-01' + s * interval '1 second' AS ts) t;
+
+-- within: the whole match's first and last (?N) events at most that far
+-- apart; exact (a later start is tried when the first one's chain is too
+-- long), against the same question in plain SQL on generated data with
+-- ties (times in whole minutes, rows at one time in id order) and NULLs.
+CREATE TABLE visits AS
+SELECT i AS id, i % 200 AS user_id,
+       CASE WHEN i % 97 = 0 THEN NULL
+            ELSE timestamptz '2026-01-01' + ((get_byte(h, 0) * 256 + get_byte(h, 1)) % 600) * interval '1 minute' END AS ts,
+       CASE WHEN i % 53 = 0 THEN NULL ELSE (ARRAY['a', 'b', 'c'])[1 + get_byte(h, 2) % 3] END AS kind
+FROM generate_series(1, 6000) i, LATERAL (SELECT decode(md5(i::text), 'hex') AS h) r;
+WITH ours AS (
+    SELECT user_id, path_match('(?1).*(?2)', ts, interval '20 minutes', kind = 'a', kind = 'b' ORDER BY id) AS matched,
+           path_match_events('(?1).*(?2)', ts, kind = 'a', kind = 'b' ORDER BY id) AS events
+    FROM visits GROUP BY user_id),
+events AS (SELECT * FROM visits WHERE ts IS NOT NULL AND kind IN ('a', 'b')),
+first_a AS (SELECT DISTINCT ON (user_id) user_id, ts, id FROM events WHERE kind = 'a' ORDER BY user_id, ts, id),
+plain AS (
+    SELECT u.user_id,
+           EXISTS (SELECT FROM events a JOIN events b USING (user_id)
+                   WHERE a.user_id = u.user_id AND a.kind = 'a' AND b.kind = 'b' AND (b.ts, b.id) > (a.ts, a.id)
+                     AND b.ts - a.ts <= interval '20 minutes') AS matched,
+           CASE WHEN f.ts IS NULL THEN '{}'::timestamptz[]
+                ELSE array_remove(ARRAY[f.ts, (SELECT b.ts FROM events b WHERE b.user_id = u.user_id AND b.kind = 'b'
+                                                AND (b.ts, b.id) > (f.ts, f.id) ORDER BY b.ts, b.id LIMIT 1)], NULL) END AS events
+    FROM (SELECT DISTINCT user_id FROM visits) u LEFT JOIN first_a f USING (user_id))
+SELECT count(*) AS entities, count(*) FILTER (WHERE o.matched) AS matched_within,
+       count(*) FILTER (WHERE o.matched IS NOT DISTINCT FROM coalesce(p.matched, false)) AS same_match,
+       count(*) FILTER (WHERE coalesce(o.events, '{}') = p.events) AS same_events,
+       -- matches within the limit whose leftmost chain (first a, first b after it) breaks it
+       count(*) FILTER (WHERE o.matched AND p.events[2] - p.events[1] > interval '20 minutes') AS later_start
+FROM ours o FULL JOIN plain p USING (user_id);
+-- Counting with a limit: leftmost matches that keep it, without overlap.
+SELECT path_count('(?1).*(?2)', ts, e = 'A', e = 'B') AS unlimited,
+       path_count('(?1).*(?2)', ts, interval '30 seconds', e = 'A', e = 'B') AS within_30s,
+       path_match('(?1).*(?2)', ts, interval '0 seconds', e = 'A', e = 'B') AS within_0s
+FROM (VALUES (0, 'A'), (10, 'B'), (20, 'A'), (100, 'B'), (110, 'A'), (115, 'B')) v(s, e),
+     LATERAL (SELECT timestamptz '2026-01-01' + s * interval '1 second' AS ts) t;
+-- An untyped literal could be a condition too: within is written as an interval.
+SELECT error_of($$SELECT path_match('(?1)', now(), '1 second', true)$$) AS untyped,
+       error_of($$SELECT path_match('(?1)', now(), interval '-1 second', true)$$) AS negative,
+       error_of($$SELECT path_count('(?1)', now(), NULL::interval, true)$$) AS null_within,
+       error_of($$SELECT path_match_events('(?1)(?2)', now(), true)$$) AS missing_condition;
+
 -- Parallel plans: partial states from several workers, combined, agree with
 -- the serial answer (make test also reruns this file with forced parallelism).
 CREATE TABLE many AS
@@ -183,9 +239,12 @@ SELECT u AS user_id, timestamptz '2026-01-01' + (u * 20 + (i * 7) % 20) * interv
 FROM generate_series(1, 2000) u, generate_series(0, 19) i;
 ANALYZE many;
 SET max_parallel_workers_per_gather = 0;
-SELECT count(DISTINCT path) AS distinct_paths, sum(matches) AS matches, count(*) FILTER (WHERE timed) AS timed
-FROM (SELECT path_agg(ts, event, true) AS path, path_count('(?1).*(?2)', ts, event = 'view', event = 'buy') AS matches,
-             path_match('(?1)(?t<=3600)(?2)', ts, event = 'search', event = 'cart') AS timed
+SELECT count(DISTINCT path) AS distinct_paths, sum(matches) AS matches, count(*) FILTER (WHERE timed) AS timed,
+       sum(within) AS within, md5(string_agg(chain::text, ',' ORDER BY user_id)) AS chains
+FROM (SELECT user_id, path_agg(ts, event, true) AS path, path_count('(?1).*(?2)', ts, event = 'view', event = 'buy') AS matches,
+             path_match('(?1)(?t<=3600)(?2)', ts, event = 'search', event = 'cart') AS timed,
+             path_count('(?1).*(?2)', ts, interval '2 minutes', event = 'view', event = 'buy') AS within,
+             path_match_events('(?1).*(?2).*(?3)', ts, event = 'view', event = 'cart', event = 'buy') AS chain
       FROM many GROUP BY user_id) p;
 SELECT path_count('(?1)(?2)', ts, event = 'view', event = 'buy') AS whole_table,
        md5(path_agg(ts, event)::text) AS whole_path FROM many;
@@ -194,9 +253,12 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET enable_hashagg = off;
-SELECT count(DISTINCT path) AS distinct_paths, sum(matches) AS matches, count(*) FILTER (WHERE timed) AS timed
-FROM (SELECT path_agg(ts, event, true) AS path, path_count('(?1).*(?2)', ts, event = 'view', event = 'buy') AS matches,
-             path_match('(?1)(?t<=3600)(?2)', ts, event = 'search', event = 'cart') AS timed
+SELECT count(DISTINCT path) AS distinct_paths, sum(matches) AS matches, count(*) FILTER (WHERE timed) AS timed,
+       sum(within) AS within, md5(string_agg(chain::text, ',' ORDER BY user_id)) AS chains
+FROM (SELECT user_id, path_agg(ts, event, true) AS path, path_count('(?1).*(?2)', ts, event = 'view', event = 'buy') AS matches,
+             path_match('(?1)(?t<=3600)(?2)', ts, event = 'search', event = 'cart') AS timed,
+             path_count('(?1).*(?2)', ts, interval '2 minutes', event = 'view', event = 'buy') AS within,
+             path_match_events('(?1).*(?2).*(?3)', ts, event = 'view', event = 'cart', event = 'buy') AS chain
       FROM many GROUP BY user_id) p;
 -- The whole table as one group: partial states from both workers are combined.
 EXPLAIN (COSTS OFF) SELECT path_count('(?1)(?2)', ts, event = 'view', event = 'buy') FROM many;

@@ -83,6 +83,23 @@ FROM funnel_report('SELECT user_id, ts, event FROM report_events WHERE user_id =
 SELECT * FROM funnel_report($$SELECT user_id, ts, event, platform FROM report_events WHERE platform = 'android'$$,
                             ARRAY['nothing', 'view'], '1 day');
 SELECT count(*) FROM funnel_report('SELECT user_id, ts, event FROM report_events WHERE false', ARRAY['view'], '1 day');
+-- Exclusions (the whole funnel; signup between view and buy leaves an
+-- entity out): each step's entities are those funnel_times_excluding
+-- gives a chain that long, with and without a mode; excluded entities are
+-- in no step.
+SELECT r.mode, r.step, r.entities,
+       (SELECT count(*) FILTER (WHERE cardinality(t) >= r.step)
+        FROM (SELECT funnel_times_excluding(ts, '1 day', coalesce(r.mode, ''), event = 'signup',
+                                            event = 'view', event = 'cart', event = 'buy') AS t
+              FROM report_events WHERE user_id IS NOT NULL AND ts IS NOT NULL GROUP BY user_id) g) AS from_aggregate,
+       (SELECT count(*) FILTER (WHERE t IS NULL)
+        FROM (SELECT funnel_times_excluding(ts, '1 day', coalesce(r.mode, ''), event = 'signup',
+                                            event = 'view', event = 'cart', event = 'buy') AS t
+              FROM report_events WHERE user_id IS NOT NULL AND ts IS NOT NULL GROUP BY user_id) g) AS excluded
+FROM (SELECT m.mode, f.* FROM unnest(ARRAY[NULL, 'unordered']) m(mode),
+      LATERAL funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'cart', 'buy'], '1 day',
+                            m.mode, ARRAY['signup']) f) r
+ORDER BY r.mode NULLS FIRST, r.step;
 -- timestamp (without time zone) ts is read in the session's TimeZone, and any entity type works.
 SELECT breakdown, step, entities
 FROM funnel_report('SELECT user_id::text, ts::timestamp, event FROM report_events', ARRAY['view', 'buy'], '1 day');
@@ -297,6 +314,7 @@ SELECT error_of(q) FROM (VALUES
     ($$SELECT * FROM lifecycle('SELECT user_id, ts, event, platform FROM report_events', 'week')$$),
     ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', '{}', '1 day')$$),
     ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', 'strict')$$),
+    ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', NULL, ARRAY['b'])$$),
     ($$SELECT * FROM funnel_report(NULL, ARRAY['a'], '1 day')$$),
     ($$SELECT * FROM funnel_report('DROP TABLE precious', ARRAY['a'], '1 day')$$),
     ($$SELECT * FROM funnel_report('SELECT 1; SELECT 2', ARRAY['a'], '1 day')$$),

@@ -30,28 +30,42 @@ enum Mode : unsigned {
     kStrictIncrease = 4u,
     kStrictOnce = 8u,
     kAllowReentry = 16u,
+    kUnordered = 32u,  // PostHog's any-order funnel; combines with no other mode
 };
-// Parses a comma-separated list of ClickHouse mode names; throws
-// InvalidValue naming an unknown one.
+// Parses a comma-separated list of mode names (ClickHouse's, and
+// 'unordered'); throws InvalidValue naming an unknown one.
 unsigned parse_modes(const char* text);
+
+// An exclusion's event: sorted after the step events of its time, so an
+// exclusion at the same time as a step is not between two steps.
+constexpr std::int32_t kExclusionStep = kMaxSteps + 1;
 
 struct Event {
     std::int64_t time;  // microseconds
-    std::int32_t step;  // 1..N, or 0 for strict_order's placeholder
+    std::int32_t step;  // 1..N, 0 for strict_order's placeholder, or kExclusionStep
     std::int32_t row;   // which input row (strict_once tells rows apart)
 };
 
-// The deepest chain: its level, and when it reached each step (times[0..level-1]).
+// The entity's result: the level reached, and when the chain it comes from
+// reached each step (times[0..level-1]); kExcluded when that chain was
+// disqualified by an exclusion.
+constexpr int kExcluded = -1;
 struct Chain {
     int level = 0;
     std::int64_t times[kMaxSteps] = {};
 };
 
-
+// Exclusions (PostHog's funnel exclusion steps): an exclusion event after a
+// chain's step s-1 and within its window, while it waits for step s, for s
+// in from+1..to, disqualifies the chain; a disqualified chain goes no
+// further. The result is the deepest level a chain reached; when every chain
+// that reached it was disqualified, the entity is excluded. Unordered: an
+// exclusion event ends every window that holds it (docs/funnels.md).
 struct Params {
     std::int64_t window;  // microseconds, >= 0
     unsigned modes;       // Mode bits
     int steps;            // 1..kMaxSteps
+    int exclude_from = 0, exclude_to = 0;  // 1 <= from < to <= steps, or both 0: no exclusion
 };
 
 // funnel's and funnel_times' state: the events of an entity's rows (one per
@@ -60,9 +74,9 @@ class FunnelState : public FlatForm<FunnelState> {
 public:
     explicit FunnelState(const Params& params);  // InvalidValue / ArrayShape for bad parameters
     const Params& params() const { return params_; }
-    // A row at time ts where step i+1 holds when holds[i]; ArrayShape unless
-    // steps is the state's.
-    void add(std::int64_t ts, const bool* holds, int steps);
+    // A row at time ts where step i+1 holds when holds[i] (and the exclusion
+    // when excluded); ArrayShape unless steps is the state's.
+    void add(std::int64_t ts, const bool* holds, int steps, bool excluded = false);
     // Appends other's events, renumbering its rows after this state's (as
     // ClickHouse does), so strict_once still tells rows apart. InvalidValue
     // unless the parameters are the same.
@@ -77,7 +91,8 @@ public:
     explicit FunnelState(Unread) {}
     template <typename Self, typename Form>
     static void layout(Self& self, Form& form) {
-        form.field(self.params_.window).field(self.params_.modes).field(self.params_.steps).field(self.rows_);
+        form.field(self.params_.window).field(self.params_.modes).field(self.params_.steps);
+        form.field(self.params_.exclude_from).field(self.params_.exclude_to).field(self.rows_);
         form.items(self.events_);
     }
     void check(const FlatReader& in) const;

@@ -99,8 +99,12 @@ private:
         syntax(pos_, "unknown time condition (expected <, <=, >, >= or ==)");
     }
 
+    // An unsigned decimal number, with one optional leading '+' as
+    // ClickHouse's integer reader takes it ("+0", "007"; not "-1", "+", " 1").
     std::uint64_t number() {
         const std::size_t start = pos_;
+        if (pos_ < length_ && text_[pos_] == '+') ++pos_;
+        const std::size_t digits = pos_;
         std::uint64_t value = 0;
         while (pos_ < length_ && text_[pos_] >= '0' && text_[pos_] <= '9') {
             if (__builtin_mul_overflow(value, 10u, &value) ||
@@ -108,7 +112,7 @@ private:
                 syntax(start, "number is too large");
             ++pos_;
         }
-        if (pos_ == start) syntax(start, "expected a number");
+        if (pos_ == digits) syntax(start, "expected a number");
         return value;
     }
 
@@ -219,27 +223,38 @@ bool skippable(const Action& action) {
            (action.step == Step::TimeGreaterEqual && action.micros == 0);
 }
 
+// With a within limit or a best chain to fill, the search also keeps the
+// chain of (?N) steps it has taken so far: a backtrack to a step drops what
+// was taken after it.
 class Backtracker {
 public:
-    Backtracker(const Action* actions, std::size_t count, const Event* events, std::int64_t n, const StopCheck& stop)
-        : actions_(actions), count_(count), events_(events), n_(n), stop_(stop) {}
+    Backtracker(const Action* actions, std::size_t count, const Event* events, std::int64_t n, std::int64_t within,
+                const StopCheck& stop)
+        : actions_(actions), count_(count), events_(events), n_(n), within_(within), stop_(stop) {}
 
-    // One search from *position; leaves *position where the next search starts.
-    bool search(std::int64_t* position) {
+    // One search from *position; leaves *position where the next search
+    // starts. best, when given, receives the times of the longest chain seen.
+    bool search(std::int64_t* position, std::vector<std::int64_t>* best = nullptr) {
         const std::int64_t start = *position;
+        const bool tracking = within_ != kNoWithin || best != nullptr;
         std::size_t action = 0;
         std::int64_t ev = start, base = start;
         stack_.clear();
+        chain_.clear();
         auto backtrack = [&] {
             while (!stack_.empty()) {
                 const Frame top = stack_.back();
                 stack_.pop_back();
+                while (!chain_.empty() && chain_.back().action >= top.action) chain_.pop_back();
                 action = top.action;
                 ev = top.ev + 1;
                 base = top.base;
                 if (ev != n_) return true;
             }
             return false;
+        };
+        auto within = [&](std::int64_t time) {
+            return within_ == kNoWithin || chain_.empty() || saturating_span(chain_.front().time, time) <= within_;
         };
         std::int64_t iterations = 0;
         bool running = true;
@@ -248,7 +263,14 @@ public:
             const Event& event = events_[ev];
             switch (step.step) {
                 case Step::Condition:
-                    if (event.bits >> step.condition & 1u) {
+                    if ((event.bits >> step.condition & 1u) && within(event.time)) {
+                        if (tracking) {
+                            chain_.push_back({action, event.time});
+                            if (best != nullptr && chain_.size() > best->size()) {
+                                best->clear();
+                                for (const Taken& taken : chain_) best->push_back(taken.time);
+                            }
+                        }
                         base = ev++;
                         ++action;
                     } else {
@@ -303,12 +325,18 @@ private:
         std::size_t action;
         std::int64_t ev, base;
     };
+    struct Taken {
+        std::size_t action;
+        std::int64_t time;
+    };
     const Action* actions_;
     std::size_t count_;
     const Event* events_;
     std::int64_t n_;
+    std::int64_t within_;
     const StopCheck& stop_;
     std::vector<Frame> stack_;
+    std::vector<Taken> chain_;
 };
 
 bool has_time(const Action* actions, std::size_t count) {
@@ -371,23 +399,24 @@ void sort_events(Event* events, std::int64_t count) {
     if (!std::is_sorted(events, events + count, earlier)) std::stable_sort(events, events + count, earlier);
 }
 
-bool match(const Action* actions, std::size_t count, const Event* events, std::int64_t n, const StopCheck& stop) {
+bool match(const Action* actions, std::size_t count, const Event* events, std::int64_t n, std::int64_t within,
+           const StopCheck& stop) {
     stop.poll();
     if (conditions_missing(actions, count, events, n)) return false;
-    if (!has_time(actions, count)) {
+    if (!has_time(actions, count) && within == kNoWithin) {
         const Automaton automaton(actions, count);
         return automaton.steps() == 0 || automaton.first_accept(events, 0, n, stop) >= 0;
     }
     std::int64_t position = 0;
-    return Backtracker(actions, count, events, n, stop).search(&position);
+    return Backtracker(actions, count, events, n, within, stop).search(&position);
 }
 
 std::int64_t count_matches(const Action* actions, std::size_t count, const Event* events, std::int64_t n,
-                           const StopCheck& stop) {
+                           std::int64_t within, const StopCheck& stop) {
     stop.poll();
     if (conditions_missing(actions, count, events, n)) return 0;
     std::int64_t matches = 0;
-    if (!has_time(actions, count)) {
+    if (!has_time(actions, count) && within == kNoWithin) {
         // The leftmost-first backtracking search, for patterns of events and
         // runs only, ends at the earliest event that completes any match from
         // its start position, which is what the automaton finds.
@@ -400,12 +429,28 @@ std::int64_t count_matches(const Action* actions, std::size_t count, const Event
         }
         return matches;
     }
-    Backtracker backtracker(actions, count, events, n, stop);
+    Backtracker backtracker(actions, count, events, n, within, stop);
     for (std::int64_t position = 0; position < n && backtracker.search(&position);) {
         ++matches;
         if ((matches & 0xfff) == 0) stop.poll();
     }
     return matches;
+}
+
+std::size_t condition_steps(const Action* actions, std::size_t count) {
+    return static_cast<std::size_t>(
+        std::count_if(actions, actions + count, [](const Action& a) { return a.step == Step::Condition; }));
+}
+
+std::int64_t match_events(const Action* actions, std::size_t count, const Event* events, std::int64_t n,
+                          std::int64_t* times, const StopCheck& stop) {
+    stop.poll();
+    // No early out for conditions that never held: a partial chain is still a result.
+    std::vector<std::int64_t> best;
+    std::int64_t position = 0;
+    if (n > 0) Backtracker(actions, count, events, n, kNoWithin, stop).search(&position, &best);
+    std::copy(best.begin(), best.end(), times);
+    return static_cast<std::int64_t>(best.size());
 }
 
 std::int64_t order_path(Node* nodes, std::int64_t n, bool collapse, std::int64_t keep) {
@@ -477,9 +522,10 @@ PathState::PathState(const AggParams& params) : kind_(Kind::Agg), agg_(params) {
     if (params.keep == std::numeric_limits<std::int32_t>::min()) check_keep(params.keep);
 }
 
-PathState::PathState(const MatchParams& params) : kind_(Kind::Match) {
+PathState::PathState(const MatchParams& params) : kind_(Kind::Match), within_(params.within) {
     if (params.conditions < 1 || params.conditions > kMaxConditions)
         fail(ErrorKind::ArrayShape, "takes 1 to %d conditions, got %d", kMaxConditions, params.conditions);
+    if (params.within < 0 && params.within != kNoWithin) fail(ErrorKind::InvalidValue, "within must not be negative");
     check_state_bytes(params.length, "path pattern");
     conditions_ = params.conditions;
     pattern_.append(params.pattern, static_cast<std::int64_t>(params.length));
@@ -528,13 +574,13 @@ void PathState::add_next(std::int64_t ts, const char* name, std::size_t length, 
 void PathState::merge(const PathState& other) {
     const bool same =
         kind_ == other.kind_ && agg_.collapse == other.agg_.collapse && agg_.keep == other.agg_.keep &&
-        conditions_ == other.conditions_ && next_.direction == other.next_.direction &&
+        conditions_ == other.conditions_ && within_ == other.within_ && next_.direction == other.next_.direction &&
         next_.base == other.next_.base && next_.steps == other.next_.steps &&
         pattern_.size() == other.pattern_.size() &&
         (pattern_.size() == 0 || std::memcmp(pattern_.data(), other.pattern_.data(), pattern_.bytes()) == 0);
     if (!same)
         fail(ErrorKind::InvalidValue,
-             "the pattern, options and number of conditions must be the same for all rows of a group");
+             "the pattern, options, within and number of conditions must be the same for all rows of a group");
     check_state_bytes(flat_bytes() + other.events_.bytes() + other.names_.bytes(), kind_name(kind_));
     events_.append(other.events_.data(), other.events_.size());
     names_.append(other.names_.data(), other.names_.size());
@@ -545,12 +591,13 @@ PathState PathState::empty_copy() const {
     state.kind_ = kind_;
     state.agg_ = agg_;
     state.conditions_ = conditions_;
+    state.within_ = within_;
     state.next_ = next_;
     state.pattern_.append(pattern_.data(), pattern_.size());
     return state;
 }
 
-const std::uint32_t PathState::kMagic = 0x32485450;  // "PTH2": path state, version 2
+const std::uint32_t PathState::kMagic = 0x33485450;  // "PTH3": path state, version 3 (within)
 
 void PathState::check(const FlatReader& in) const {
     // Bytes read into a bool or an enum can hold any bit pattern: check the
@@ -563,7 +610,7 @@ void PathState::check(const FlatReader& in) const {
     in.require(raw(agg_.collapse) <= 1 && raw(next_.direction) <= 1 &&
                raw(next_.base) <= static_cast<std::uint32_t>(Base::LastMatch));
     const bool default_agg = !agg_.collapse && agg_.keep == 0;
-    const bool default_match = conditions_ == 0 && pattern_.size() == 0;
+    const bool default_match = conditions_ == 0 && within_ == kNoWithin && pattern_.size() == 0;
     const bool default_next = next_.direction == Direction::Forward && next_.base == Base::Head && next_.steps == 0;
     int bits = 0;  // conditions (or steps) an event may hold
     switch (kind_) {
@@ -572,7 +619,7 @@ void PathState::check(const FlatReader& in) const {
             break;
         case Kind::Match:
             in.require(default_agg && default_next && conditions_ >= 1 && conditions_ <= kMaxConditions &&
-                       names_.size() == 0);
+                       (within_ >= 0 || within_ == kNoWithin) && names_.size() == 0);
             bits = conditions_;
             break;
         case Kind::Next:
@@ -614,11 +661,16 @@ std::int64_t PathState::next_node(Node* nodes_out) const {
 void PathState::sort() { sort_events(events_.data(), events_.size()); }
 
 bool PathState::matches(const Action* actions, std::size_t count, const StopCheck& stop) const {
-    return paths::match(actions, count, events_.data(), events_.size(), stop);
+    return paths::match(actions, count, events_.data(), events_.size(), within_, stop);
 }
 
 std::int64_t PathState::count_matches(const Action* actions, std::size_t count, const StopCheck& stop) const {
-    return paths::count_matches(actions, count, events_.data(), events_.size(), stop);
+    return paths::count_matches(actions, count, events_.data(), events_.size(), within_, stop);
+}
+
+std::int64_t PathState::match_events(const Action* actions, std::size_t count, std::int64_t* times,
+                                     const StopCheck& stop) const {
+    return paths::match_events(actions, count, events_.data(), events_.size(), times, stop);
 }
 
 }  // namespace eventml::core::paths

@@ -66,14 +66,32 @@ constexpr std::uint32_t kMaxNameBytes = (1u << 31) - 1;
 // Orders events by time; rows at the same time keep their input order.
 void sort_events(Event* events, std::int64_t count);
 
+// A limit on the time from the first to the last event a match's (?N) steps
+// take (microseconds, >= 0), or none.
+constexpr std::int64_t kNoWithin = -1;
+
 // On sorted events: is there a match (sequenceMatch), and how many
 // non-overlapping matches are there, leftmost first (sequenceCount)? Patterns
-// without time steps run as an automaton in O(pattern x events); the others
-// backtrack as ClickHouse does, each search limited to kMaxIterations steps
-// (LimitExceeded).
-bool match(const Action* actions, std::size_t count, const Event* events, std::int64_t n, const StopCheck& stop);
+// without time steps run as an automaton in O(pattern x events); the others,
+// and every pattern with a within limit, backtrack as ClickHouse does, each
+// search limited to kMaxIterations steps (LimitExceeded). With a limit, a
+// branch of the search fails at the first (?N) event more than `within`
+// after the branch's first (?N) event, so a match is found whenever any
+// assignment of events to the pattern satisfies the limit.
+bool match(const Action* actions, std::size_t count, const Event* events, std::int64_t n, std::int64_t within,
+           const StopCheck& stop);
 std::int64_t count_matches(const Action* actions, std::size_t count, const Event* events, std::int64_t n,
-                           const StopCheck& stop);
+                           std::int64_t within, const StopCheck& stop);
+// sequenceMatchEvents (ClickHouse 25.1, with the fix that the chain always
+// matches a prefix of the pattern): the times of the events taken by the
+// (?N) steps of the first full match the backtracking search finds, or else
+// of the longest chain it reached (the first of equal length); none when no
+// (?N) step ever matched. times has room for one per (?N) step of the
+// pattern; returns how many it wrote.
+std::int64_t match_events(const Action* actions, std::size_t count, const Event* events, std::int64_t n,
+                          std::int64_t* times, const StopCheck& stop);
+// The number of (?N) steps in a compiled pattern.
+std::size_t condition_steps(const Action* actions, std::size_t count);
 
 // ---- path_agg / path_next -------------------------------------------------------
 
@@ -115,12 +133,13 @@ struct AggParams {
 // An explicit keep argument; InvalidValue for 0 and for INT32_MIN.
 std::int32_t check_keep(std::int32_t keep);
 
-// path_match / path_count(pattern, ts, conds). The state keeps a copy of the
-// pattern (its params point there).
+// path_match / path_count / path_match_events(pattern, ts, [within,] conds).
+// The state keeps a copy of the pattern (its params point there).
 struct MatchParams {
     int conditions = 0;  // 1..kMaxConditions
     const char* pattern = "";
     std::size_t length = 0;
+    std::int64_t within = kNoWithin;
 };
 
 // path_next(direction, base, ts, event, base_cond [, steps]).
@@ -142,7 +161,7 @@ public:
 
     Kind kind() const { return kind_; }
     const AggParams& agg_params() const { return agg_; }
-    MatchParams match_params() const { return {conditions_, pattern_.data(), pattern_.bytes()}; }
+    MatchParams match_params() const { return {conditions_, pattern_.data(), pattern_.bytes(), within_}; }
     const NextParams& next_params() const { return next_; }
     std::int64_t size() const { return events_.size(); }  // events kept
 
@@ -168,6 +187,7 @@ public:
     void sort();
     bool matches(const Action* actions, std::size_t count, const StopCheck& stop) const;
     std::int64_t count_matches(const Action* actions, std::size_t count, const StopCheck& stop) const;
+    std::int64_t match_events(const Action* actions, std::size_t count, std::int64_t* times, const StopCheck& stop) const;
 
     // The flat form (FlatForm: flat_bytes, write, read; check validates every
     // event). Every kind writes all parameters, those of other kinds at
@@ -177,7 +197,7 @@ public:
     explicit PathState(Unread) {}
     template <typename Self, typename Form>
     static void layout(Self& self, Form& form) {
-        form.field(self.kind_).field(self.agg_.collapse).field(self.agg_.keep).field(self.conditions_);
+        form.field(self.kind_).field(self.agg_.collapse).field(self.agg_.keep).field(self.conditions_).field(self.within_);
         form.field(self.next_.direction).field(self.next_.base).field(self.next_.steps);
         form.items(self.pattern_).items(self.events_).items(self.names_);
     }
@@ -189,6 +209,7 @@ private:
     Kind kind_ = Kind::Agg;
     AggParams agg_;
     int conditions_ = 0;  // Match
+    std::int64_t within_ = kNoWithin;  // Match
     NextParams next_;
     Block<char> pattern_;
     Block<Event> events_;

@@ -1,4 +1,4 @@
-// SQL glue for funnel, funnel_times and retention.
+// SQL glue for funnel, funnel_times, their _excluding forms, and retention.
 #include "aggregate.hpp"
 #include "funnel.hpp"
 
@@ -12,30 +12,53 @@ extern "C" {
 namespace funnel = eventml::core::funnel;
 using eventml::pg::guarded;
 
-// funnel_trans(state, ts, window [, mode], steps): keeps the row's events.
-// A NULL ts, or NULL steps, skips the row.
+// funnel_trans(state, ts, window [, mode [, exclusion [, from_step, to_step]]],
+// steps): keeps the row's events. A NULL ts, or NULL steps, skips the row; a
+// NULL exclusion counts as false. Without from_step and to_step an
+// exclusion applies to the whole funnel.
 EVENTML_FUNCTION(funnel_trans) {
-    const bool has_mode = PG_NARGS() > 4;
-    const int steps_arg = has_mode ? 4 : 3;
+    const int args = PG_NARGS();
+    const bool has_mode = args > 4, has_exclusion = args > 5, has_range = args > 6;
+    const int steps_arg = args - 1;
     if (PG_ARGISNULL(1) || PG_ARGISNULL(steps_arg)) return eventml::pg::skip_row<funnel::FunnelState>(fcinfo, "funnel_trans");
-    const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(1), "funnel");
+    const char* function = has_exclusion ? "funnel_excluding" : "funnel";
+    const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(1), function);
     bool holds[funnel::kMaxSteps];
     const int steps =
-        eventml::pg::read_flags(PG_GETARG_ARRAYTYPE_P(steps_arg), holds, 1, funnel::kMaxSteps, "funnel", "steps");
+        eventml::pg::read_flags(PG_GETARG_ARRAYTYPE_P(steps_arg), holds, 1, funnel::kMaxSteps, function, "steps");
+    const bool excluded = has_exclusion && !PG_ARGISNULL(4) && PG_GETARG_BOOL(4);
     return eventml::pg::transition<funnel::FunnelState>(
-        fcinfo, "funnel",
+        fcinfo, function,
         [&] {
             if (PG_ARGISNULL(2) || (has_mode && PG_ARGISNULL(3)))
-                ereport(ERROR,
-                        (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("funnel: window and mode must not be NULL")));
-            funnel::Params params{eventml::pg::interval_micros(PG_GETARG_DATUM(2), "funnel", "window"), 0, steps};
+                ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                                errmsg("%s: window and mode must not be NULL", function)));
+            funnel::Params params{eventml::pg::interval_micros(PG_GETARG_DATUM(2), function, "window"), 0, steps};
             if (has_mode) {
                 char* mode_text = text_to_cstring(PG_GETARG_TEXT_PP(3));
-                guarded("funnel", [&] { params.modes = funnel::parse_modes(mode_text); });
+                guarded(function, [&] { params.modes = funnel::parse_modes(mode_text); });
+            }
+            if (has_exclusion) {
+                params.exclude_from = 1;
+                params.exclude_to = steps;
+            }
+            if (has_range) {
+                eventml::pg::require_not_null(fcinfo, 5, function, "from_step");
+                eventml::pg::require_not_null(fcinfo, 6, function, "to_step");
+                params.exclude_from = PG_GETARG_INT32(5);
+                params.exclude_to = PG_GETARG_INT32(6);
+                if (params.exclude_from < 1 || params.exclude_from >= params.exclude_to || params.exclude_to > steps)
+                    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                                    errmsg("%s: an exclusion applies from a step to a later one of the %d steps, got "
+                                           "from_step %d and to_step %d",
+                                           function, steps, params.exclude_from, params.exclude_to)));
+            } else if (has_exclusion && steps < 2) {
+                ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                                errmsg("%s: an exclusion needs a funnel of at least 2 steps, got 1", function)));
             }
             return params;
         },
-        [&](funnel::FunnelState& state) { state.add(time, holds, steps); });
+        [&](funnel::FunnelState& state) { state.add(time, holds, steps, excluded); });
 }
 
 EVENTML_STATE_FUNCTIONS(funnel, funnel::FunnelState, "funnel")
@@ -51,17 +74,20 @@ funnel::Chain deepest(FunctionCallInfo fcinfo) {
 
 }  // namespace
 
-// Final: the deepest step reached (0 when no chain started).
+// Final: the deepest step reached (0 when no chain started, -1 for an
+// entity an exclusion leaves out).
 EVENTML_FUNCTION(funnel_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     PG_RETURN_INT32(deepest(fcinfo).level);
 }
 
 // funnel_times' final: when each step of the deepest chain was reached, as
-// timestamptz[] or timestamp[] (the declared result type says which).
+// timestamptz[] or timestamp[] (the declared result type says which); NULL
+// for an entity an exclusion leaves out.
 EVENTML_FUNCTION(funnel_times_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     const funnel::Chain chain = deepest(fcinfo);
+    if (chain.level == funnel::kExcluded) PG_RETURN_NULL();
     const Oid element = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
     Datum times[funnel::kMaxSteps];
     for (int i = 0; i < chain.level; ++i) times[i] = Int64GetDatum(chain.times[i]);

@@ -1,4 +1,4 @@
-// SQL glue for path_agg, path_match, path_count and path_next.
+// SQL glue for path_agg, path_match, path_count, path_match_events and path_next.
 #include "aggregate.hpp"
 #include "paths.hpp"
 
@@ -61,14 +61,16 @@ paths::Node* nodes_for(const paths::PathState& state) {
         MemoryContextAllocHuge(CurrentMemoryContext, sizeof(paths::Node) * std::max<int64>(state.size(), 1)));
 }
 
-// path_match and path_count share a transition function; errors name the
-// aggregate called, looked up on the query's first row and then kept with
-// its compiled pattern.
+// path_match, path_count and path_match_events share a transition function;
+// errors name the aggregate called, looked up on the query's first row and
+// then kept with its compiled pattern.
 const char* matcher_name(FunctionCallInfo fcinfo) {
     if (fcinfo->flinfo->fn_extra != nullptr) return static_cast<CompiledPattern*>(fcinfo->flinfo->fn_extra)->function;
     const Aggref* aggref = AggGetAggref(fcinfo);
     const char* name = aggref != nullptr ? get_func_name(aggref->aggfnoid) : nullptr;
-    return name != nullptr && std::strcmp(name, "path_count") == 0 ? "path_count" : "path_match";
+    for (const char* known : {"path_count", "path_match_events"})
+        if (name != nullptr && std::strcmp(name, known) == 0) return known;
+    return "path_match";
 }
 
 text* name_text(const paths::Node& node) { return cstring_to_text_with_len(node.name, node.event.length); }
@@ -99,14 +101,18 @@ EVENTML_FUNCTION(path_agg_trans) {
         [&](paths::PathState& state) { state.add_named(time, VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name)); });
 }
 
-// path_match_trans(state, pattern, ts, conds), for path_match and
-// path_count: keeps the rows where some condition holds. A NULL ts or conds
-// array skips the row; NULL conditions count as false.
+// path_match_trans(state, pattern, ts, [within,] conds), for path_match,
+// path_count and path_match_events: keeps the rows where some condition
+// holds. A NULL ts or conds array skips the row; NULL conditions count as
+// false.
 EVENTML_FUNCTION(path_match_trans) {
-    if (PG_ARGISNULL(2) || PG_ARGISNULL(3)) return eventml::pg::skip_row<paths::PathState>(fcinfo, "path_match");
+    const bool has_within = PG_NARGS() > 4;
+    const int conds_arg = has_within ? 4 : 3;
+    if (PG_ARGISNULL(2) || PG_ARGISNULL(conds_arg))
+        return eventml::pg::skip_row<paths::PathState>(fcinfo, "path_match");
     const char* function = matcher_name(fcinfo);
     bool holds[paths::kMaxConditions];
-    const int conditions = eventml::pg::read_flags(PG_GETARG_ARRAYTYPE_P(3), holds, 1, paths::kMaxConditions,
+    const int conditions = eventml::pg::read_flags(PG_GETARG_ARRAYTYPE_P(conds_arg), holds, 1, paths::kMaxConditions,
                                                    function, "conditions");
     const int64 time = eventml::pg::finite_time(PG_GETARG_DATUM(2), function);
     return eventml::pg::transition<paths::PathState>(
@@ -116,7 +122,16 @@ EVENTML_FUNCTION(path_match_trans) {
             text* pattern = PG_GETARG_TEXT_PP(1);
             const int length = VARSIZE_ANY_EXHDR(pattern);
             compiled_pattern(fcinfo->flinfo, VARDATA_ANY(pattern), length, conditions, function);
-            return paths::MatchParams{conditions, VARDATA_ANY(pattern), static_cast<std::size_t>(length)};
+            paths::MatchParams params{conditions, VARDATA_ANY(pattern), static_cast<std::size_t>(length)};
+            if (has_within) {
+                eventml::pg::require_not_null(fcinfo, 3, function, "within");
+                params.within = eventml::pg::interval_micros(PG_GETARG_DATUM(3), function, "within");
+                if (params.within < 0)
+                    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                                    errmsg("%s: within must not be negative, got %s", function,
+                                           DatumGetCString(DirectFunctionCall1(interval_out, PG_GETARG_DATUM(3))))));
+            }
+            return params;
         },
         [&](paths::PathState& state) { state.add_conditions(time, holds, conditions); });
 }
@@ -203,6 +218,24 @@ EVENTML_FUNCTION(path_count_final) {
     guarded("path_count",
             [&] { matches = state->count_matches(pattern->actions, pattern->count, eventml::pg::interrupt_check()); });
     PG_RETURN_INT64(matches);
+}
+
+// path_match_events' final: the times of the matched (?N) events, as an
+// array of the aggregate's ts type (timestamptz[] or timestamp[]).
+EVENTML_FUNCTION(path_match_events_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<paths::PathState*>(PG_GETARG_POINTER(0));
+    const CompiledPattern* pattern = prepare_match(fcinfo, state, "path_match_events");
+    const Oid element = get_element_type(get_func_rettype(fcinfo->flinfo->fn_oid));
+    const std::size_t steps = paths::condition_steps(pattern->actions, pattern->count);
+    auto* times = static_cast<int64*>(palloc(sizeof(int64) * std::max<std::size_t>(steps, 1)));
+    int64 taken = 0;
+    guarded("path_match_events", [&] {
+        taken = state->match_events(pattern->actions, pattern->count, times, eventml::pg::interrupt_check());
+    });
+    static_assert(sizeof(Datum) == sizeof(int64), "timestamps are passed by value");
+    PG_RETURN_ARRAYTYPE_P(construct_array(reinterpret_cast<Datum*>(times), static_cast<int>(taken), element,
+                                          sizeof(int64), true, TYPALIGN_DOUBLE));
 }
 
 EVENTML_FUNCTION(path_next_final) {

@@ -1,4 +1,5 @@
--- eventml: funnel, funnel_times and retention (src/core/funnel.*, docs/funnels.md).
+-- eventml: funnel, funnel_times, funnel_excluding, funnel_times_excluding and retention
+-- (src/core/funnel.*, docs/funnels.md).
 -- The current SQL of the family: the install script of the current version
 -- is built from src/sql/*.sql (Makefile); upgrade scripts are written by hand.
 
@@ -12,6 +13,18 @@ RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL 
 CREATE FUNCTION funnel_trans(state internal, ts timestamp, "window" interval, steps boolean[])
 RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_trans(state internal, ts timestamp, "window" interval, mode text, steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(state internal, ts timestamptz, "window" interval, mode text, exclusion boolean,
+                             steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(state internal, ts timestamptz, "window" interval, mode text, exclusion boolean,
+                             from_step int, to_step int, steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(state internal, ts timestamp, "window" interval, mode text, exclusion boolean,
+                             steps boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION funnel_trans(state internal, ts timestamp, "window" interval, mode text, exclusion boolean,
+                             from_step int, to_step int, steps boolean[])
 RETURNS internal AS 'MODULE_PATHNAME', 'funnel_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION funnel_combine(state1 internal, state2 internal)
 RETURNS internal AS 'MODULE_PATHNAME', 'funnel_combine' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
@@ -48,6 +61,43 @@ CREATE AGGREGATE funnel_times(ts timestamp, "window" interval, VARIADIC steps bo
     SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final_ts, COMBINEFUNC = funnel_combine,
     SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
 CREATE AGGREGATE funnel_times(ts timestamp, "window" interval, mode text, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final_ts, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+
+-- funnel_excluding / funnel_times_excluding: funnel and funnel_times with
+-- an exclusion condition (PostHog's exclusion steps), for the whole funnel
+-- or between from_step and to_step; -1 (NULL times) for an entity the
+-- exclusion leaves out. mode '' is no mode.
+CREATE AGGREGATE funnel_excluding(ts timestamptz, "window" interval, mode text, exclusion boolean,
+    VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_excluding(ts timestamptz, "window" interval, mode text, exclusion boolean, from_step int, to_step int,
+    VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_excluding(ts timestamp, "window" interval, mode text, exclusion boolean,
+    VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_excluding(ts timestamp, "window" interval, mode text, exclusion boolean, from_step int, to_step int,
+    VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times_excluding(ts timestamptz, "window" interval, mode text, exclusion boolean,
+    VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times_excluding(ts timestamptz, "window" interval, mode text, exclusion boolean, from_step int, to_step int,
+    VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times_excluding(ts timestamp, "window" interval, mode text, exclusion boolean,
+    VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final_ts, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE funnel_times_excluding(ts timestamp, "window" interval, mode text, exclusion boolean, from_step int, to_step int,
+    VARIADIC steps boolean[]) (
     SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final_ts, COMBINEFUNC = funnel_combine,
     SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
 

@@ -22,6 +22,10 @@ CREATE FUNCTION path_match_trans(state internal, pattern text, ts timestamptz, c
 RETURNS internal AS 'MODULE_PATHNAME', 'path_match_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_match_trans(state internal, pattern text, ts timestamp, conds boolean[])
 RETURNS internal AS 'MODULE_PATHNAME', 'path_match_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_match_trans(state internal, pattern text, ts timestamptz, within interval, conds boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'path_match_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_match_trans(state internal, pattern text, ts timestamp, within interval, conds boolean[])
+RETURNS internal AS 'MODULE_PATHNAME', 'path_match_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_next_trans(state internal, direction text, base text, ts timestamptz, event text,
                                 base_cond boolean)
 RETURNS internal AS 'MODULE_PATHNAME', 'path_next_trans' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
@@ -46,6 +50,10 @@ CREATE FUNCTION path_match_final(state internal)
 RETURNS boolean AS 'MODULE_PATHNAME', 'path_match_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_count_final(state internal)
 RETURNS bigint AS 'MODULE_PATHNAME', 'path_count_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_match_events_final(state internal)
+RETURNS timestamptz[] AS 'MODULE_PATHNAME', 'path_match_events_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION path_match_events_final_ts(state internal)
+RETURNS timestamp[] AS 'MODULE_PATHNAME', 'path_match_events_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 CREATE FUNCTION path_next_final(state internal)
 RETURNS text AS 'MODULE_PATHNAME', 'path_next_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
 
@@ -79,6 +87,28 @@ CREATE AGGREGATE path_count(pattern text, ts timestamptz, VARIADIC conds boolean
     SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
 CREATE AGGREGATE path_count(pattern text, ts timestamp, VARIADIC conds boolean[]) (
     SFUNC = path_match_trans, STYPE = internal, FINALFUNC = path_count_final, COMBINEFUNC = path_combine,
+    SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
+-- With a time limit on the whole match: its first and last (?N) events at
+-- most `within` apart.
+CREATE AGGREGATE path_match(pattern text, ts timestamptz, within interval, VARIADIC conds boolean[]) (
+    SFUNC = path_match_trans, STYPE = internal, FINALFUNC = path_match_final, COMBINEFUNC = path_combine,
+    SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE path_match(pattern text, ts timestamp, within interval, VARIADIC conds boolean[]) (
+    SFUNC = path_match_trans, STYPE = internal, FINALFUNC = path_match_final, COMBINEFUNC = path_combine,
+    SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE path_count(pattern text, ts timestamptz, within interval, VARIADIC conds boolean[]) (
+    SFUNC = path_match_trans, STYPE = internal, FINALFUNC = path_count_final, COMBINEFUNC = path_combine,
+    SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE path_count(pattern text, ts timestamp, within interval, VARIADIC conds boolean[]) (
+    SFUNC = path_match_trans, STYPE = internal, FINALFUNC = path_count_final, COMBINEFUNC = path_combine,
+    SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
+-- The times of the events the pattern's (?N) steps matched (ClickHouse's
+-- sequenceMatchEvents), in the type of ts.
+CREATE AGGREGATE path_match_events(pattern text, ts timestamptz, VARIADIC conds boolean[]) (
+    SFUNC = path_match_trans, STYPE = internal, FINALFUNC = path_match_events_final, COMBINEFUNC = path_combine,
+    SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
+CREATE AGGREGATE path_match_events(pattern text, ts timestamp, VARIADIC conds boolean[]) (
+    SFUNC = path_match_trans, STYPE = internal, FINALFUNC = path_match_events_final_ts, COMBINEFUNC = path_combine,
     SERIALFUNC = path_serialize, DESERIALFUNC = path_deserialize, PARALLEL = SAFE);
 
 CREATE AGGREGATE path_next(direction text, base text, ts timestamptz, event text, base_cond boolean) (

@@ -21,8 +21,9 @@ using fuzz::Buffer;
 namespace {
 
 // Where the events start in the flat form: magic (4), window (8), modes (4),
-// steps (4), rows (8), their count (8); FunnelState::layout.
-constexpr std::size_t kEventsAt = 36;
+// steps (4), exclusion from (4) and to (4), rows (8), their count (8);
+// FunnelState::layout.
+constexpr std::size_t kEventsAt = 44;
 
 void run_funnel(const Buffer& input) {
     std::optional<funnel::FunnelState> state = fuzz::read_state<funnel::FunnelState>(input);
@@ -33,13 +34,22 @@ void run_funnel(const Buffer& input) {
     if (!fuzz::consume([&] { chain = state->finish(eventml::core::StopCheck()); })) return;
     // funnel_times_final: the times of the deepest chain's steps, in order,
     // each the time of an event of that step, the whole chain within the window.
-    FUZZ_CHECK(chain.level >= 0 && chain.level <= params.steps);
+    FUZZ_CHECK(chain.level >= funnel::kExcluded && chain.level <= params.steps);
+    // Only an ordered funnel with an exclusion leaves an entity out.
+    if (chain.level == funnel::kExcluded) {
+        FUZZ_CHECK(params.exclude_to > 0 && !(params.modes & funnel::kUnordered));
+        return;
+    }
+    const bool unordered = params.modes & funnel::kUnordered;
     const std::vector<unsigned char> bytes = fuzz::flat_bytes_of(*state);  // the events, sorted
     std::vector<funnel::Event> events((input.size() - kEventsAt) / sizeof(funnel::Event));
     if (!events.empty()) std::memcpy(events.data(), bytes.data() + kEventsAt, sizeof(funnel::Event) * events.size());
     for (int i = 0; i < chain.level; ++i) {
         bool found = false;
-        for (const funnel::Event& e : events) found = found || (e.time == chain.times[i] && e.step == i + 1);
+        // Ordered: an event of step i+1; unordered: of some step.
+        for (const funnel::Event& e : events)
+            found = found || (e.time == chain.times[i] && (unordered ? e.step >= 1 && e.step <= params.steps
+                                                                     : e.step == i + 1));
         FUZZ_CHECK(found);
         if (i > 0) FUZZ_CHECK(chain.times[i - 1] <= chain.times[i]);
         if (i > 0 && (params.modes & funnel::kStrictIncrease)) FUZZ_CHECK(chain.times[i - 1] < chain.times[i]);
@@ -77,15 +87,15 @@ void run_retention(std::int64_t state) {
 // A funnel state built from rows of (time, step flags), as funnel() builds it.
 struct Row {
     std::int64_t time;
-    std::uint32_t holds;  // bit i: step i+1 holds
+    std::uint32_t holds;  // bit i: step i+1 holds; bit 31: the exclusion holds
 };
 std::vector<unsigned char> funnel_state(std::int64_t window, const char* modes, int steps,
-                                        const std::vector<Row>& rows) {
-    funnel::FunnelState state(funnel::Params{window, funnel::parse_modes(modes), steps});
+                                        const std::vector<Row>& rows, int from = 0, int to = 0) {
+    funnel::FunnelState state(funnel::Params{window, funnel::parse_modes(modes), steps, from, to});
     for (const Row& r : rows) {
         bool holds[funnel::kMaxSteps];
         for (int i = 0; i < steps; ++i) holds[i] = r.holds >> i & 1u;
-        state.add(r.time, holds, steps);
+        state.add(r.time, holds, steps, r.holds >> 31 & 1u);
     }
     return fuzz::flat_bytes_of(state);
 }
@@ -113,6 +123,13 @@ fuzz::Seeds seeds() {
     out.push_back({"funnel-strict-dedup-increase",
                    funnel_state(6 * kHour, "strict_deduplication,strict_increase", 3, rows)});
     out.push_back({"funnel-strict-once", funnel_state(48 * kHour, "strict_once", 4, rows)});
+    const std::uint32_t x = 1u << 31;
+    const std::vector<Row> excluded = {{0, 1}, {kHour / 2, x}, {kHour, 1}, {kHour, x}, {2 * kHour, 2 | x},
+                                       {3 * kHour, 4}, {3 * kHour, x}, {4 * kHour, 8}};
+    out.push_back({"funnel-exclusion", funnel_state(24 * kHour, "", 4, excluded, 1, 4)});
+    out.push_back({"funnel-exclusion-2-3-once", funnel_state(24 * kHour, "strict_once", 4, excluded, 2, 3)});
+    out.push_back({"funnel-unordered", funnel_state(3 * kHour, "unordered", 4, rows)});
+    out.push_back({"funnel-unordered-exclusion", funnel_state(3 * kHour, "unordered", 4, excluded, 1, 4)});
     out.push_back({"retention-3", retention_state({{true, false, false}, {false, false, true}})});
     out.push_back({"retention-32", retention_state({std::vector<bool>(32, true)})});
     out.push_back({"retention-1-false", retention_state({{false}})});

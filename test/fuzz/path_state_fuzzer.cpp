@@ -3,8 +3,9 @@
 // does with an accepted state: serialize writes it back byte for byte,
 // combine merges it, and the final function of the state's kind runs:
 //   Agg    path_agg_final: path() on the nodes (event + name);
-//   Match  path_match_final / path_count_final: compile the state's
-//          pattern, sort the events, matches() and count_matches();
+//   Match  path_match_final / path_count_final / path_match_events_final:
+//          compile the state's pattern, sort the events, matches(),
+//          count_matches() and match_events();
 //   Next   path_next_final: next_node() on the nodes.
 // sources: paths.cpp memory.cpp error.cpp
 #include <cstddef>
@@ -75,6 +76,17 @@ void run(const Buffer& input) {
             if (ran_count) FUZZ_CHECK(matches >= 0 && matches <= n);
             // Counting starts with the search that matching makes.
             if (ran_match && ran_count && n > 0) FUZZ_CHECK(matched == (matches > 0));
+            // path_match_events: at most one time per (?N) step, ascending, all
+            // of them when the pattern matches without a within limit.
+            const std::size_t conditions = paths::condition_steps(actions.data(), steps);
+            std::vector<std::int64_t> times(conditions);
+            std::int64_t taken = -1;
+            if (fuzz::consume([&] { taken = state->match_events(actions.data(), steps, times.data(), eventml::core::StopCheck()); })) {
+                FUZZ_CHECK(taken >= 0 && static_cast<std::size_t>(taken) <= conditions);
+                for (std::int64_t i = 1; i < taken; ++i) FUZZ_CHECK(times[i - 1] <= times[i]);
+                if (ran_match && matched && params.within == paths::kNoWithin)
+                    FUZZ_CHECK(static_cast<std::size_t>(taken) == conditions);
+            }
             break;
         }
         case paths::Kind::Next: {  // path_next_final
@@ -104,8 +116,9 @@ std::vector<unsigned char> agg(const paths::AggParams& params, const std::vector
     return fuzz::flat_bytes_of(state);
 }
 
-std::vector<unsigned char> match(const std::string& pattern, int conditions, const std::vector<Row>& rows) {
-    paths::PathState state(paths::MatchParams{conditions, pattern.data(), pattern.size()});
+std::vector<unsigned char> match(const std::string& pattern, int conditions, const std::vector<Row>& rows,
+                                 std::int64_t within = paths::kNoWithin) {
+    paths::PathState state(paths::MatchParams{conditions, pattern.data(), pattern.size(), within});
     for (const Row& row : rows) {
         bool holds[paths::kMaxConditions];
         for (int i = 0; i < conditions; ++i) holds[i] = row.bits >> i & 1u;
@@ -144,6 +157,7 @@ fuzz::Seeds seeds() {
     out.push_back({"pattern-plain", match("(?1).*(?2)(?3)", 3, matched)});
     out.push_back({"pattern-timed", match("(?1)(?t<=5).*(?2)(?t>1)(?3)", 3, matched)});
     out.push_back({"pattern-empty", match("", 1, {})});
+    out.push_back({"pattern-within", match("(?1).*(?2).*(?3)", 3, matched, 8 * kSecond)});
     out.push_back({"next-head-forward", next({Direction::Forward, Base::Head, 0}, visits)});
     out.push_back({"next-first-match-2", next({Direction::Forward, Base::FirstMatch, 2}, visits)});
     out.push_back({"next-last-match-backward", next({Direction::Backward, Base::LastMatch, 1}, visits)});

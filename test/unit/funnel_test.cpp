@@ -208,13 +208,17 @@ TEST(Funnel, CorruptStatesAreRejected) {
     std::memcpy(bytes.data() + bytes.size() - sizeof(funnel::Event) + sizeof(std::int64_t), &step, sizeof step);
     EXPECT_EQ(state_test::error_kind([&] { funnel::FunnelState::read(bytes.data(), bytes.size()); }),
               ErrorKind::CorruptState);
-    // The fixed fields (FunnelState::layout): magic 4, window 8, modes 4, steps 4, rows 8, then the
-    // events' count 8. The 4 rows' events: a (step 1, row 0), b (2, 1), x (placeholder, 2), c (3, 3).
-    constexpr std::size_t kWindow = 4, kModes = 12, kSteps = 16, kRows = 20, kCount = 28;
+    // The fixed fields (FunnelState::layout): magic 4, window 8, modes 4, steps 4, exclusion from 4
+    // and to 4, rows 8, then the events' count 8. The 4 rows' events: a (step 1, row 0), b (2, 1),
+    // x (placeholder, 2), c (3, 3).
+    constexpr std::size_t kWindow = 4, kModes = 12, kSteps = 16, kFrom = 20, kTo = 24, kRows = 28, kCount = 36;
     EXPECT_EQ(state_test::read_with(state, kWindow, std::int64_t{5}), state_test::kAccepted);  // the offsets are right
     EXPECT_EQ(state_test::read_with(state, kRows, std::int64_t{9}), state_test::kAccepted);
     EXPECT_EQ(state_test::read_with(state, kWindow, std::int64_t{-1}), ErrorKind::CorruptState);
-    EXPECT_EQ(state_test::read_with(state, kModes, 32u), ErrorKind::CorruptState);  // no such mode
+    EXPECT_EQ(state_test::read_with(state, kModes, 64u), ErrorKind::CorruptState);  // no such mode
+    EXPECT_EQ(state_test::read_with(state, kModes, 34u), ErrorKind::CorruptState);  // unordered with another
+    EXPECT_EQ(state_test::read_with(state, kFrom, std::int32_t{1}), ErrorKind::CorruptState);  // from without to
+    EXPECT_EQ(state_test::read_with(state, kTo, std::int32_t{3}), ErrorKind::CorruptState);    // to without from
     EXPECT_EQ(state_test::read_with(state, kModes, unsigned{funnel::kStrictOrder}), state_test::kAccepted);
     EXPECT_EQ(state_test::read_with(state, kModes, 0u), ErrorKind::CorruptState);  // x's placeholder needs strict_order
     EXPECT_EQ(state_test::read_with(state, kSteps, std::int32_t{0}), ErrorKind::CorruptState);
@@ -225,6 +229,121 @@ TEST(Funnel, CorruptStatesAreRejected) {
     EXPECT_EQ(state_test::read_with(state, kRows, std::int64_t{1} << 31), ErrorKind::CorruptState);
     state_test::expect_count_checked(state, kCount);
     state_test::expect_count_checked(state_of({}, 100, funnel::kStrictOnce), kCount);  // no events
+}
+
+// ---- exclusions and the any-order funnel (PostHog's funnel UDF) -----------------
+
+// Rows of (seconds, steps met, excluded): the UDF's step arrays, with the
+// exclusion as its own flag.
+struct Marked {
+    std::int64_t seconds;
+    std::vector<int> steps;  // 1-based
+    bool excluded = false;
+};
+
+funnel::Chain marked(const std::vector<Marked>& rows, int steps, std::int64_t window, unsigned modes = 0,
+                     int from = 0, int to = 0) {
+    funnel::FunnelState state(funnel::Params{window * 1000000, modes, steps, from, to});
+    for (const Marked& row : rows) {
+        bool holds[funnel::kMaxSteps] = {};
+        for (int s : row.steps) holds[s - 1] = true;
+        state.add(row.seconds * 1000000, holds, steps, row.excluded);
+    }
+    return state.finish(eventml::core::StopCheck());
+}
+int marked_level(const std::vector<Marked>& rows, int steps, std::int64_t window, unsigned modes = 0, int from = 1,
+                 int to = 0) {
+    return marked(rows, steps, window, modes, from, to == 0 ? steps : to).level;
+}
+const Marked x(std::int64_t seconds) { return Marked{seconds, {}, true}; }
+
+// PostHog's own cases (posthog/hogql_queries/insights/funnels/test: test_funnel.py's
+// multiple_possible_no_end_event*, test_excluded_after_time_expires,
+// test_funnel_exclusion_no_end_event, test_advanced_funnel_exclusions_between_steps;
+// steps.rs's near_simultaneous_exclusion_still_excludes), as levels
+// (PostHog's 0-based step + 1; kExcluded where it returns -1).
+TEST(FunnelExclusion, PostHogCases) {
+    EXPECT_EQ(marked_level({{100, {1}}, x(101), {131, {1}}}, 2, 10), 1);  // a later clean chain replaces the excluded one
+    EXPECT_EQ(marked_level({{100, {1}}, {131, {1}}, x(132)}, 2, 10), 1);  // the result's chain is past its window
+    EXPECT_EQ(marked_level({{100, {1}}, {101, {1}}, x(102)}, 2, 10), funnel::kExcluded);
+    EXPECT_EQ(marked_level({{100, {1}}, x(111), {112, {2}}}, 2, 10), 1);  // both beyond the window
+    EXPECT_EQ(marked_level({{100, {1}}, x(101), {102, {2}}}, 2, 3600), funnel::kExcluded);
+    const std::int64_t h = 3600, day = 86400;
+    EXPECT_EQ(marked_level({{1 * h, {1}}, {2 * h, {2}}}, 2, day), 2);
+    EXPECT_EQ(marked_level({{3 * h, {1}}, x(3 * h + h / 2), {4 * h, {2}}}, 2, day), funnel::kExcluded);
+    EXPECT_EQ(marked_level({{5 * h, {1}}, x(6 * h)}, 2, day), funnel::kExcluded);  // excluded while waiting
+    EXPECT_EQ(marked_level({{7 * h, {1}}, x(32 * h)}, 2, day), 1);
+    // Five steps within 14 days, exclusions x between different steps.
+    const std::int64_t m = 60;
+    const std::vector<Marked> p1 = {{60 * m, {1}}, {120 * m, {2}}, x(180 * m), {240 * m, {3}}, x(270 * m),
+                                    {300 * m, {4}}, x(330 * m), {360 * m, {5}}};
+    const std::vector<Marked> p3 = {{60 * m, {1}}, x(90 * m), {120 * m, {2}}, {240 * m, {3}}, {300 * m, {4}},
+                                    x(330 * m), {360 * m, {5}}};
+    const std::int64_t weeks2 = 14 * day;
+    EXPECT_EQ(marked_level(p1, 5, weeks2, 0, 1, 2), 5);  // PostHog's exclusion from step 0 to 1
+    EXPECT_EQ(marked_level(p3, 5, weeks2, 0, 1, 2), funnel::kExcluded);
+    EXPECT_EQ(marked_level(p1, 5, weeks2, 0, 2, 4), funnel::kExcluded);  // from 1 to 3
+    EXPECT_EQ(marked_level(p3, 5, weeks2, 0, 2, 4), 5);
+    EXPECT_EQ(marked_level(p1, 5, weeks2, 0, 4, 5), funnel::kExcluded);  // from 3 to 4
+    EXPECT_EQ(marked_level(p3, 5, weeks2, 0, 4, 5), funnel::kExcluded);
+}
+
+// eventml's rules where PostHog has none or a quirk: an exclusion at the
+// same time as a step is not between steps; strict_once and strict_order
+// take exclusions the same way; times come from the chain the result comes
+// from; the exclusion condition on a row that is also a step.
+TEST(FunnelExclusion, TiesModesAndTimes) {
+    EXPECT_EQ(marked_level({{100, {1}}, x(100), {105, {2}}}, 2, 60), 2);  // with step 1's time
+    EXPECT_EQ(marked_level({{100, {1}}, x(105), {105, {2}}}, 2, 60), 2);  // with step 2's time
+    EXPECT_EQ(marked_level({{100, {1}}, x(101), {105, {2}}}, 2, 60, funnel::kStrictOnce), funnel::kExcluded);
+    EXPECT_EQ(marked_level({{100, {1}}, {101, {1}}, x(102), {103, {2}}}, 2, 60, funnel::kStrictOnce),
+              funnel::kExcluded);
+    EXPECT_EQ(marked_level({{100, {1}}, x(101), {110, {1}}, {115, {2}}}, 2, 60, funnel::kStrictOnce), 2);
+    const funnel::Chain chain = marked({{100, {1}}, {101, {2}}, x(102), {110, {1}}, {115, {2}}, {116, {3}}}, 3, 60, 0, 1, 3);
+    ASSERT_EQ(chain.level, 3);  // the first chain is excluded at level 2; the second goes on
+    EXPECT_EQ(chain.times[0], 110 * 1000000);
+    EXPECT_EQ(chain.times[2], 116 * 1000000);
+    EXPECT_EQ(marked_level({{100, {1}}, {101, {2}}, x(102)}, 3, 60, 0, 1, 2), 2);  // outside its step range
+    EXPECT_EQ(marked_level({{100, {1}}, {101, {2}}, {102, {3}}, x(103)}, 3, 60), 3);  // after the last step
+    // A chain that reached the level at the exclusion's own time stays clean and takes over.
+    EXPECT_EQ(marked_level({{100, {1}}, {110, {1}}, x(110)}, 2, 60), 1);
+    EXPECT_EQ(marked_level({{100, {1}}, {110, {1}}, x(110)}, 2, 60, funnel::kStrictOnce), 1);
+}
+
+// The any-order funnel on PostHog's cases (test_funnel_unordered.py:
+// exclusions clear the steps collected so far) and its own rules.
+TEST(FunnelUnordered, PostHogCasesAndRules) {
+    const unsigned u = funnel::kUnordered;
+    const std::int64_t h = 3600, day = 86400;
+    EXPECT_EQ(marked_level({{10 * h, {1}}, {11 * h, {2}}, x(12 * h), {13 * h, {3}}}, 3, 6 * h, u), 1);
+    EXPECT_EQ(marked_level({{10 * h, {1}}, {11 * h, {2}}, {12 * h, {3}}}, 3, 6 * h, u), 3);
+    EXPECT_EQ(marked_level({{10 * h, {3}}, {11 * h, {1}}, {12 * h, {2}}}, 3, 6 * h, u), 3);  // any order
+    const std::int64_t m = 60;
+    EXPECT_EQ(marked_level({{60 * m, {1}}, x(120 * m), {180 * m, {2}}, {240 * m, {3}}, x(270 * m), {300 * m, {4}},
+                            {360 * m, {5}}},
+                           5, 14 * day, u),
+              2);
+    EXPECT_EQ(marked_level({{60 * m, {1}}, x(90 * m), {120 * m, {2}}, {240 * m, {3}}, {300 * m, {4}}, x(330 * m),
+                            {360 * m, {5}}},
+                           5, 14 * day, u),
+              1);
+    // A completed funnel counts although an exclusion follows within the window.
+    EXPECT_EQ(marked_level({{0, {2}}, {1, {1}}, x(2)}, 2, 60, u), 2);
+    // Steps too far apart: the most that fit in one window; a row counts for every step it meets.
+    EXPECT_EQ(marked_level({{0, {1}}, {100, {2}}, {130, {3}}}, 3, 60, u), 2);
+    EXPECT_EQ(marked_level({{0, {1, 2}}}, 2, 60, u), 2);
+    // Times: each step's first event in the first best window, ascending.
+    const funnel::Chain chain = marked({{0, {1}}, {100, {3}}, {110, {1}}, {120, {2}}, {125, {3}}}, 3, 60, u);
+    ASSERT_EQ(chain.level, 3);
+    EXPECT_EQ(chain.times[0], 100 * 1000000);
+    EXPECT_EQ(chain.times[1], 110 * 1000000);
+    EXPECT_EQ(chain.times[2], 120 * 1000000);
+    EXPECT_EQ(marked({}, 2, 60, u).level, 0);
+    EXPECT_THROW(funnel::parse_modes("unordered, strict_order"), Error);
+    EXPECT_EQ(funnel::parse_modes("unordered"), funnel::kUnordered);
+    EXPECT_THROW(funnel::FunnelState(funnel::Params{60, u, 3, 1, 2}), Error);  // partial exclusion
+    EXPECT_THROW(funnel::FunnelState(funnel::Params{60, 0, 3, 2, 2}), Error);
+    EXPECT_THROW(funnel::FunnelState(funnel::Params{60, 0, 3, 1, 4}), Error);
 }
 
 TEST(Retention, FirstConditionGatesTheOthers) {

@@ -212,7 +212,7 @@ TEST(PathPattern, BacktrackingStopsAfterItsStepBudget) {
         const std::string timed = "(?1)(?t>=0)";
         const auto actions = compile(timed, 2);
         const auto run = [&] {
-            return paths::match(actions.data(), actions.size(), events.data(), k + 1, StopCheck());
+            return paths::match(actions.data(), actions.size(), events.data(), k + 1, paths::kNoWithin, StopCheck());
         };
         if (k == 499999) {
             EXPECT_TRUE(run());
@@ -226,8 +226,99 @@ TEST(PathPattern, BacktrackingStopsAfterItsStepBudget) {
             }
         }
         const auto plain = compile("(?1)", 2);
-        EXPECT_TRUE(paths::match(plain.data(), plain.size(), events.data(), k + 1, StopCheck()));
+        EXPECT_TRUE(paths::match(plain.data(), plain.size(), events.data(), k + 1, paths::kNoWithin, StopCheck()));
     }
+}
+
+// path_match_events: the times (in seconds) of the (?N) events of the match
+// the backtracking search finds, or of its longest chain.
+std::vector<std::int64_t> matched_events(const std::string& pattern, const std::vector<Row>& rows) {
+    paths::PathState state = match_state(pattern, rows);
+    const auto actions = compile(pattern, state.match_params().conditions);
+    state.sort();
+    std::vector<std::int64_t> times(paths::condition_steps(actions.data(), actions.size()));
+    times.resize(static_cast<std::size_t>(state.match_events(actions.data(), actions.size(), times.data(), StopCheck())));
+    for (std::int64_t& t : times) t /= kSecond;
+    return times;
+}
+
+using Times = std::vector<std::int64_t>;
+
+// ClickHouse's test 00222_sequence_aggregate_function_family, its
+// sequenceMatchEvents block: the same data (one row per second, data
+// 0,0,0,0,1,2,0,0,0,0,1,1) and expected arrays, with conditions data = 0..3
+// (and data = 1, 2 for the (?t==S) cases).
+TEST(PathMatchEvents, ClickHouseTest00222) {
+    std::vector<std::pair<std::int64_t, int>> data;
+    const int values[] = {0, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1, 1};
+    for (int i = 0; i < 12; ++i) data.emplace_back(i, values[i]);
+    const auto rows4 = coded(data, {0, 1, 2, 3});
+    const auto rows2 = coded(data, {1, 2});
+    const std::vector<std::pair<std::string, Times>> cases = {
+        {"", {}},
+        {".", {}},
+        {".*", {}},
+        {"(?1)", {0}},
+        {"(?2)", {4}},
+        {"(?3)", {5}},
+        {"(?4)", {}},
+        {"(?1)(?1)", {0, 1}},
+        {"(?1)(?1)(?1)", {0, 1, 2}},
+        {"(?1)(?1)(?1)(?1)", {0, 1, 2, 3}},
+        {"(?1)(?1)(?1)(?1)(?1)", {0, 1, 2, 3}},
+        {"(?1)(?1)(?1)(?1)(?2)", {0, 1, 2, 3, 4}},
+        {"(?1)(?t>10)(?2)", {0, 11}},
+        {"(?1)(?t>11)(?2)", {0}},
+        {"(?1)(?t<11)(?2)", {0, 4}},
+        {"(?1)(?t<3)(?3)", {3, 5}},
+        {"(?1)(?t<=2)(?3)", {3, 5}},
+        {"(?1)(?t<2)(?3)", {0}},
+        {"(?2)(?t>=7)(?2)", {4, 11}},
+        {"(?2)(?t>7)(?2)", {4}},
+        {"(?2)(?3)(?1)", {4, 5, 6}},
+    };
+    for (const auto& [pattern, expected] : cases) EXPECT_EQ(matched_events(pattern, rows4), expected) << pattern;
+    EXPECT_EQ(matched_events("(?1)(?t==2)(?2)", rows2), Times({4}));
+    EXPECT_EQ(matched_events("(?1)(?t==1)(?2)", rows2), Times({4, 5}));
+}
+
+// The fix of ClickHouse issue 118120 (the chain always matches a prefix of
+// the pattern: a (?N) does not slide past the events between), and the
+// example of ClickHouse's documentation.
+TEST(PathMatchEvents, ChainIsAPrefixOfThePattern) {
+    const std::vector<int> abc = {1, 2, 3};
+    EXPECT_EQ(matched_events("(?1)(?t<=10)(?2)(?3)", coded({{0, 1}, {5, 2}, {100, 2}, {101, 3}}, abc)), Times({0, 5}));
+    EXPECT_EQ(matched_events("(?1)(?t<=10)(?2)", coded({{0, 1}, {100, 2}}, {1, 2})), Times({0}));
+    EXPECT_EQ(matched_events("(?1)(?2)(?3)", coded({{0, 1}, {1, 2}, {2, 2}, {3, 3}}, abc)), Times({0, 1}));
+    EXPECT_EQ(matched_events("(?1).*(?2).*(?1)(?3)", coded({{1, 1}, {2, 3}, {3, 2}, {4, 1}, {5, 3}, {6, 2}}, {1, 2, 4})),
+              Times({1, 3, 4}));
+    EXPECT_EQ(matched_events("(?1)", {}), Times({}));
+}
+
+// within: a match whose first and last (?N) events are at most that far
+// apart, found among all assignments, not the first one greedily.
+TEST(PathMatchWithin, LimitsTheWholeMatch) {
+    const auto limited = [](const std::string& pattern, const std::vector<Row>& rows, std::int64_t seconds) {
+        paths::PathState state(paths::MatchParams{conditions_of(rows), pattern.data(), pattern.size(), seconds * kSecond});
+        for (const Row& row : rows) {
+            bool holds[paths::kMaxConditions];
+            for (std::size_t i = 0; i < row.holds.size(); ++i) holds[i] = row.holds[i];
+            state.add_conditions(row.seconds * kSecond, holds, static_cast<int>(row.holds.size()));
+        }
+        return std::make_pair(matches(state), counts(state));
+    };
+    const auto late = coded({{0, 1}, {100, 1}, {150, 2}}, {1, 2});
+    EXPECT_EQ(limited("(?1).*(?2)", late, 60), std::make_pair(true, std::int64_t{1}));  // A@100, B@150
+    EXPECT_EQ(limited("(?1).*(?2)", late, 40), std::make_pair(false, std::int64_t{0}));
+    const auto pairs = coded({{0, 1}, {10, 2}, {20, 1}, {100, 2}, {110, 1}, {115, 2}}, {1, 2});
+    EXPECT_EQ(count("(?1).*(?2)", pairs), 3);
+    EXPECT_EQ(limited("(?1).*(?2)", pairs, 30).second, 2);  // (0, 10) and (110, 115)
+    EXPECT_EQ(limited("(?1)(?2)", coded({{5, 1}, {5, 2}}, {1, 2}), 0), std::make_pair(true, std::int64_t{1}));
+    // With a time step: A@0 .. B@30 breaks the limit, A@40 .. B@50 keeps it.
+    const auto timed = coded({{0, 1}, {3, 2}, {30, 2}, {40, 1}, {50, 2}}, {1, 2});
+    EXPECT_TRUE(limited("(?1)(?t>5)(?2)", timed, 20).first);
+    EXPECT_FALSE(limited("(?1)(?t>5)(?2)", timed, 9).first);
+    EXPECT_THROW(paths::PathState(paths::MatchParams{2, "(?1)", 4, -5}), Error);
 }
 
 TEST(PathPattern, CompileErrorsNamePositions) {
@@ -250,6 +341,16 @@ TEST(PathPattern, CompileErrorsNamePositions) {
     EXPECT_EQ(error_kind("(?3)", 2, &message), ErrorKind::InvalidValue);
     EXPECT_NE(message.find("condition 3 at character 3"), std::string::npos) << message;
     EXPECT_EQ(error_kind(std::string(20002, '.'), 2), ErrorKind::LimitExceeded);
+    // As ClickHouse's integer reader (its test 00222 has (?t>+0) and (?t>+1)):
+    // one leading '+', not a sign alone, a '-', two signs or a fraction.
+    EXPECT_EQ(compile("(?+1)(?t>+0)(?2)", 2)[2].micros, 0);
+    EXPECT_EQ(compile("(?1)(?t>+1)(?2)", 2)[2].micros, kSecond);
+    for (const char* refused : {"(?+)", "(?1)(?t>+)(?2)", "(?1)(?t<=-1)", "(?-1)", "(?1)(?t>++1)", "(?1)(?t>+-1)",
+                                "(?1)(?t>1.5)", "(?1)(?t> 1)"}) {
+        EXPECT_EQ(error_kind(refused, 2, &message), ErrorKind::InvalidPattern) << refused;
+    }
+    EXPECT_EQ(error_kind("(?1)(?t>+)(?2)", 2, &message), ErrorKind::InvalidPattern);
+    EXPECT_NE(message.find("at character 9: expected a number"), std::string::npos) << message;
     // Accepted: a leading time step, leading zeros, huge S (saturated).
     EXPECT_EQ(compile("(?t>5)(?01)", 2).size(), 3u);
     EXPECT_EQ(compile("(?1)(?t<99999999999999999)", 2)[2].micros, std::numeric_limits<std::int64_t>::max());
@@ -443,14 +544,16 @@ TEST(PathState, RejectsCorruptStates) {
         std::memcpy(bytes.data() + offset, &value, sizeof value);
         return state_test::error_kind([&] { paths::PathState::read(bytes.data(), bytes.size()); });
     };
-    // Fixed fields: magic 4, kind 4, collapse 1, keep 4, conditions 4, direction 4, base 4, steps 4.
-    constexpr std::size_t kKind = 4, kKeep = 9, kDirection = 17, kSteps = 25, kPatternCount = 29;
+    // Fixed fields: magic 4, kind 4, collapse 1, keep 4, conditions 4, within 8, direction 4, base 4,
+    // steps 4.
+    constexpr std::size_t kKind = 4, kKeep = 9, kWithin = 17, kDirection = 25, kSteps = 33, kPatternCount = 37;
     EXPECT_EQ(corrupt(next, kKind, std::uint32_t{7}), ErrorKind::CorruptState);
     EXPECT_EQ(corrupt(next, kKind, std::uint32_t{2}), ErrorKind::CorruptState);      // a pattern kind with names
     EXPECT_EQ(corrupt(next, kDirection, std::int32_t{0}), ErrorKind::CorruptState);  // forward from tail
     EXPECT_EQ(corrupt(next, kSteps, std::int32_t{1}), ErrorKind::CorruptState);      // events hold step 2
     EXPECT_EQ(corrupt(next, kKeep, std::int32_t{3}), ErrorKind::CorruptState);       // path_agg's keep
     EXPECT_EQ(corrupt(next, kPatternCount, std::int64_t{-1}), ErrorKind::CorruptState);
+    EXPECT_EQ(corrupt(next, kWithin, std::int64_t{5}), ErrorKind::CorruptState);  // a within limit off Match
     // The first event's name length (bits 0..30 after its time and bits): names no longer add up.
     const std::size_t first_event = kPatternCount + 8 + 8;
     EXPECT_EQ(corrupt(next, first_event + 12, std::uint32_t{0x80000002}), ErrorKind::CorruptState);
