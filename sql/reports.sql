@@ -104,6 +104,32 @@ ORDER BY r.mode NULLS FIRST, r.step;
 SELECT breakdown, step, entities
 FROM funnel_report('SELECT user_id::text, ts::timestamp, event FROM report_events', ARRAY['view', 'buy'], '1 day');
 
+-- ---- funnel_trends ------------------------------------------------------
+-- Per week of entry: entities with a view that week, and those for which a
+-- chain from a view that week reaches buy within a day. Against plain SQL:
+-- a view's chain converts when some cart and then some buy follow it (ties
+-- in step order) within the day; an entity counts once per week.
+SELECT * FROM funnel_trends('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'cart', 'buy'], '1 day', 'week');
+WITH ev AS (SELECT * FROM report_events WHERE user_id IS NOT NULL AND ts IS NOT NULL),
+starts AS (
+    SELECT a.user_id, date_trunc('week', a.ts) AS week,
+           EXISTS (SELECT FROM ev b JOIN ev c ON c.user_id = b.user_id
+                   WHERE b.user_id = a.user_id AND b.event = 'cart' AND c.event = 'buy'
+                     AND b.ts >= a.ts AND c.ts >= b.ts AND c.ts <= a.ts + interval '1 day') AS converted
+    FROM ev a WHERE a.event = 'view'),
+plain AS (SELECT week, count(DISTINCT user_id) AS entered, count(DISTINCT user_id) FILTER (WHERE converted) AS converted
+          FROM starts GROUP BY week)
+SELECT count(*) AS weeks,
+       count(*) FILTER (WHERE t.entered = coalesce(p.entered, 0) AND t.converted = coalesce(p.converted, 0)
+                        AND t.conversion IS NOT DISTINCT FROM p.converted::float8 / NULLIF(p.entered, 0)) AS equal
+FROM funnel_trends('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'cart', 'buy'], '1 day', 'week') t
+FULL JOIN plain p ON p.week = t.period_start;
+-- The unordered funnel and a mode; a day with no entry between two has zeros.
+SELECT * FROM funnel_trends($$SELECT * FROM (VALUES (1, timestamptz '2026-01-01 10:00', 'view'),
+                                (1, '2026-01-01 10:30', 'buy'), (1, '2026-01-01 10:40', 'cart'),
+                                (2, '2026-01-03 09:00', 'view'), (2, '2026-01-03 09:05', 'cart')) v$$,
+                            ARRAY['view', 'cart', 'buy'], '1 hour', 'day', 'unordered');
+
 -- ---- retention_matrix ---------------------------------------------------
 -- The pure-SQL side, with date_trunc and interval arithmetic.
 CREATE FUNCTION retention_reference(period text, periods int, as_of timestamptz, start_event text,
@@ -304,6 +330,10 @@ SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRA
                             '1 day');
 SELECT count(*) FROM retention_matrix('SELECT user_id, ts, event FROM report_events', 'week', 2, NULL,
                                       $$x'); DROP TABLE precious; --$$, $$'; DROP TABLE precious; --$$);
+SELECT count(*) FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'buy'], '1 day',
+                                   NULL, ARRAY[$$x'); DROP TABLE precious; --$$]);
+SELECT count(*) FROM funnel_trends('SELECT user_id, ts, event FROM report_events',
+                                   ARRAY['view', $$x'); DROP TABLE precious; --$$], '1 day', 'week');
 SELECT count(*) FROM precious;
 
 -- ---- errors, before any work -------------------------------------------
@@ -315,6 +345,9 @@ SELECT error_of(q) FROM (VALUES
     ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', '{}', '1 day')$$),
     ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', 'strict')$$),
     ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', NULL, ARRAY['b'])$$),
+    ($$SELECT * FROM funnel_trends('SELECT user_id, ts, event FROM report_events', '{}', '1 day', 'week')$$),
+    ($$SELECT * FROM funnel_trends('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', 'year')$$),
+    ($$SELECT * FROM funnel_trends('SELECT user_id, ts FROM report_events', ARRAY['a'], '1 day', 'week')$$),
     ($$SELECT * FROM funnel_report(NULL, ARRAY['a'], '1 day')$$),
     ($$SELECT * FROM funnel_report('DROP TABLE precious', ARRAY['a'], '1 day')$$),
     ($$SELECT * FROM funnel_report('SELECT 1; SELECT 2', ARRAY['a'], '1 day')$$),

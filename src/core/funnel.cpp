@@ -238,16 +238,68 @@ Chain any_order(const Event* events, std::int64_t count, const Params& p, const 
 constexpr int kCountShift = 32;
 constexpr std::int64_t kMaskBits = 0xffffffffLL;
 
-// Sorts the events in place and runs the pass of the state's modes.
-Chain deepest_chain(Event* events, std::int64_t count, const Params& p, const StopCheck& stop) {
-    stop.poll();
+// Events in the order every pass reads them: time, then step (exclusions
+// last), then row.
+void sort_events(Event* events, std::int64_t count) {
     std::sort(events, events + count, [](const Event& a, const Event& b) {
         if (a.time != b.time) return a.time < b.time;
         if (a.step != b.step) return a.step < b.step;
         return a.row < b.row;
     });
+}
+
+// The pass of the modes over sorted events.
+Chain run_pass(const Event* events, std::int64_t count, const Params& p, const StopCheck& stop) {
     if (p.modes & kUnordered) return any_order(events, count, p, stop);
     return (p.modes & kStrictOnce) ? all_chains(events, count, p, stop) : single_chains(events, count, p, stop);
+}
+
+// Sorts the events in place and runs the pass of the state's modes.
+Chain deepest_chain(Event* events, std::int64_t count, const Params& p, const StopCheck& stop) {
+    stop.poll();
+    sort_events(events, count);
+    return run_pass(events, count, p, stop);
+}
+
+std::vector<Start> chain_starts(Event* events, std::int64_t count, const Params& p, const StopCheck& stop) {
+    stop.poll();
+    sort_events(events, count);
+    std::vector<Start> starts;
+    std::vector<Event> slice;
+    std::vector<char> seen(static_cast<std::size_t>(p.steps));
+    std::int64_t work = 0;
+    for (std::int64_t i = 0; i < count; ++i) {
+        if (events[i].step != 1) continue;
+        stop.poll();
+        const std::int64_t limit = saturating_add(events[i].time, p.window);
+        bool converted = false;
+        if (p.modes & kUnordered) {
+            std::fill(seen.begin(), seen.end(), 0);
+            int distinct = 0;
+            std::int64_t j = i;
+            for (; j < count && events[j].time <= limit && events[j].step != kExclusionStep; ++j) {
+                char& step_seen = seen[static_cast<std::size_t>(events[j].step - 1)];
+                if (!step_seen) {
+                    step_seen = 1;
+                    ++distinct;
+                }
+            }
+            work += j - i;
+            converted = distinct == p.steps;
+        } else {
+            slice.assign(1, events[i]);
+            for (std::int64_t j = i + 1; j < count && events[j].time <= limit; ++j)
+                if (events[j].step != 1) slice.push_back(events[j]);
+            work += static_cast<std::int64_t>(slice.size());
+            converted = run_pass(slice.data(), static_cast<std::int64_t>(slice.size()), p, stop).level == p.steps;
+        }
+        if (work > kMaxTrendEvents)
+            fail(ErrorKind::LimitExceeded,
+                 "funnel_trends read more than %lld events in the windows of one entity's step-1 events",
+                 static_cast<long long>(kMaxTrendEvents));
+        starts.push_back(Start{events[i].time, converted});
+    }
+    return starts;
 }
 
 // Why a parameter set is refused, or nullptr.
@@ -357,6 +409,12 @@ void FunnelState::check(const FlatReader& in) const {
 }
 
 Chain FunnelState::finish(const StopCheck& stop) { return deepest_chain(events_.data(), events_.size(), params_, stop); }
+
+std::int64_t FunnelState::starts(Start* out, const StopCheck& stop) {
+    const std::vector<Start> found = chain_starts(events_.data(), events_.size(), params_, stop);
+    std::copy(found.begin(), found.end(), out);
+    return static_cast<std::int64_t>(found.size());
+}
 
 int retention_conditions(RetentionState state) {
     const std::int64_t n = state >> kCountShift;

@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include "error.hpp"
 #include "flat.hpp"
@@ -23,6 +24,9 @@ namespace eventml::core::funnel {
 constexpr int kMaxSteps = 32;
 // Work limit of strict_once, which keeps every partial chain.
 constexpr std::int64_t kMaxStrictOnceChains = 1000000;
+// Work limit of funnel_trends, which follows the chain of every step-1
+// event through its window: the events read for one entity.
+constexpr std::int64_t kMaxTrendEvents = 100000000;
 
 enum Mode : unsigned {
     kStrictDeduplication = 1u,
@@ -61,6 +65,16 @@ struct Chain {
 // further. The result is the deepest level a chain reached; when every chain
 // that reached it was disqualified, the entity is excluded. Unordered: an
 // exclusion event ends every window that holds it (docs/funnels.md).
+// A step-1 event and whether the chain it starts converts: the mode's pass
+// over the events from it to the end of its window, with it as the only
+// start (later step-1 events neither restart nor break that chain); for an
+// unordered funnel, whether every step has an event in its window before any
+// exclusion. funnel_trends counts entities by the periods of these events.
+struct Start {
+    std::int64_t time;
+    bool converted;
+};
+
 struct Params {
     std::int64_t window;  // microseconds, >= 0
     unsigned modes;       // Mode bits
@@ -74,6 +88,7 @@ class FunnelState : public FlatForm<FunnelState> {
 public:
     explicit FunnelState(const Params& params);  // InvalidValue / ArrayShape for bad parameters
     const Params& params() const { return params_; }
+    std::int64_t size() const { return events_.size(); }  // events kept
     // A row at time ts where step i+1 holds when holds[i] (and the exclusion
     // when excluded); ArrayShape unless steps is the state's.
     void add(std::int64_t ts, const bool* holds, int steps, bool excluded = false);
@@ -84,6 +99,11 @@ public:
     FunnelState empty_copy() const { return FunnelState(params_); }
     // The deepest chain (sorts the events in place).
     Chain finish(const StopCheck& stop);
+    // funnel_trends: for each step-1 event, in time order, whether the chain
+    // it starts reaches the last step within its window (sorts the events in
+    // place; see chain_starts).
+    // The starts go to out, which has room for size(); returns how many.
+    std::int64_t starts(Start* out, const StopCheck& stop);
 
     // The flat form (FlatForm: flat_bytes, write, read; check validates every event).
     static const std::uint32_t kMagic;

@@ -2,6 +2,8 @@
 #include "aggregate.hpp"
 #include "funnel.hpp"
 
+#include <algorithm>
+
 extern "C" {
 #include "catalog/pg_type.h"
 #include "utils/array.h"
@@ -92,6 +94,30 @@ EVENTML_FUNCTION(funnel_times_final) {
     Datum times[funnel::kMaxSteps];
     for (int i = 0; i < chain.level; ++i) times[i] = Int64GetDatum(chain.times[i]);
     PG_RETURN_ARRAYTYPE_P(construct_array(times, chain.level, element, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+}
+
+// eventml_funnel_starts' final (funnel_trends): the step-1 events in time
+// order and whether the chain each starts converts, as the
+// eventml_funnel_starts composite (src/sql/reports.sql).
+EVENTML_FUNCTION(funnel_starts_final) {
+    if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+    auto* state = reinterpret_cast<funnel::FunnelState*>(PG_GETARG_POINTER(0));
+    eventml::pg::require_array_size(state->size(), 1, "funnel_trends");
+    const std::size_t room = static_cast<std::size_t>(std::max<int64>(state->size(), 1));
+    auto* starts = static_cast<funnel::Start*>(palloc(sizeof(funnel::Start) * room));
+    int64 found = 0;
+    guarded("funnel_trends", [&] { found = state->starts(starts, eventml::pg::interrupt_check()); });
+    const int n = static_cast<int>(found);
+    auto* times = static_cast<Datum*>(palloc(sizeof(Datum) * room));
+    auto* converted = static_cast<Datum*>(palloc(sizeof(Datum) * room));
+    for (int i = 0; i < n; ++i) {
+        times[i] = Int64GetDatum(starts[i].time);
+        converted[i] = BoolGetDatum(starts[i].converted);
+    }
+    return eventml::pg::result_row(
+        fcinfo, "funnel_trends", "starts timestamp with time zone[], converted boolean[]",
+        {PointerGetDatum(construct_array(times, n, TIMESTAMPTZOID, sizeof(int64), true, TYPALIGN_DOUBLE)),
+         PointerGetDatum(construct_array(converted, n, BOOLOID, 1, true, TYPALIGN_CHAR))});
 }
 
 // retention_trans(state, conds): records which conditions held. NULL

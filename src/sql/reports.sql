@@ -1,5 +1,5 @@
 -- eventml: the reports, tables a BI tool charts (src/pg/reports.cpp, docs/reports.md):
--- funnel_report, retention_matrix, lifecycle, stickiness, sessions.
+-- funnel_report, funnel_trends, retention_matrix, lifecycle, stickiness, sessions.
 -- The current SQL of the family: the install script of the current version
 -- is built from src/sql/*.sql (Makefile); upgrade scripts are written by hand.
 --
@@ -242,6 +242,57 @@ BEGIN
              WHEN mode IS NOT NULL THEN '$3, ' ELSE '' END,
         conditions, source)
     USING steps, "window", mode, n, exclusions;
+END
+$$;
+
+-- eventml_funnel_starts(ts, window, mode, VARIADIC steps): funnel_trends'
+-- per-entity part, on funnel's state: its step-1 events in time order and
+-- whether the chain each starts reaches the last step (core
+-- funnel::FunnelState::starts; src/pg/funnel.cpp).
+CREATE TYPE eventml_funnel_starts AS (starts timestamptz[], converted boolean[]);
+CREATE FUNCTION eventml_funnel_starts_final(state internal)
+RETURNS eventml_funnel_starts AS 'MODULE_PATHNAME', 'funnel_starts_final' LANGUAGE C CALLED ON NULL INPUT IMMUTABLE PARALLEL SAFE;
+CREATE AGGREGATE eventml_funnel_starts(ts timestamptz, "window" interval, mode text, VARIADIC steps boolean[]) (
+    SFUNC = funnel_trans, STYPE = internal, FINALFUNC = eventml_funnel_starts_final, COMBINEFUNC = funnel_combine,
+    SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE,
+    SSPACE = 600  -- some 30 events of 16 bytes (see eventml_period_set's SSPACE)
+);
+
+-- funnel_trends: per period of entry, the entities with a step-1 event in it
+-- and those of them for which a chain started in it converts; every period
+-- from the first entry to the last, zeros included.
+CREATE FUNCTION funnel_trends(events text, steps text[], "window" interval, period text, mode text DEFAULT NULL)
+RETURNS TABLE (period_start timestamptz, entered bigint, converted bigint, conversion float8)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    source text := @extschema@.eventml_events_sql('funnel_trends', events);
+    n int := pg_catalog.cardinality(steps);
+    conditions text;
+BEGIN
+    IF steps IS NULL OR n OPERATOR(pg_catalog.=) 0 THEN
+        RAISE EXCEPTION 'funnel_trends: steps must name at least one event' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    PERFORM @extschema@.eventml_check_period('funnel_trends', period);
+    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
+    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        WITH entries AS (
+            SELECT @extschema@.eventml_period_index($3, s.t) AS p, pg_catalog.bool_or(s.converted) AS converted
+            FROM (SELECT e.entity, @extschema@.eventml_funnel_starts(e.ts, $2, coalesce($4, ''), %s) AS f
+                  FROM (%s) AS e GROUP BY e.entity) AS g,
+                 LATERAL ROWS FROM (pg_catalog.unnest((g.f).starts), pg_catalog.unnest((g.f).converted)) AS s(t, converted)
+            GROUP BY g.entity, 1),
+        counted AS (
+            SELECT x.p, pg_catalog.count(*) AS entered, pg_catalog.count(*) FILTER (WHERE x.converted) AS converted
+            FROM entries AS x GROUP BY x.p)
+        SELECT @extschema@.eventml_period_start($3, r.p), coalesce(c.entered, 0), coalesce(c.converted, 0),
+               c.converted::pg_catalog.float8 OPERATOR(pg_catalog./) NULLIF(c.entered, 0)::pg_catalog.float8
+        FROM (SELECT pg_catalog.generate_series(pg_catalog.min(x.p), pg_catalog.max(x.p)) FROM counted AS x) AS r(p)
+        LEFT JOIN counted AS c ON c.p OPERATOR(pg_catalog.=) r.p
+        ORDER BY r.p
+        $sql$, conditions, source)
+    USING steps, "window", period, mode;
 END
 $$;
 

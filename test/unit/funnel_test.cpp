@@ -1,5 +1,6 @@
 #include "funnel.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -344,6 +345,50 @@ TEST(FunnelUnordered, PostHogCasesAndRules) {
     EXPECT_THROW(funnel::FunnelState(funnel::Params{60, u, 3, 1, 2}), Error);  // partial exclusion
     EXPECT_THROW(funnel::FunnelState(funnel::Params{60, 0, 3, 2, 2}), Error);
     EXPECT_THROW(funnel::FunnelState(funnel::Params{60, 0, 3, 1, 4}), Error);
+}
+
+// funnel_trends' starts: each step-1 event and whether the chain it starts
+// converts (PostHog's test_trend_for_hour_based_conversion_window: 10h, 11h,
+// 12h converts within 3 hours, 10h, 11h, 14h does not).
+std::vector<funnel::Start> starts_of(const std::vector<Marked>& rows, int steps, std::int64_t window,
+                                     unsigned modes = 0) {
+    funnel::FunnelState state(funnel::Params{window * 1000000, modes, steps});
+    for (const Marked& row : rows) {
+        bool holds[funnel::kMaxSteps] = {};
+        for (int s : row.steps) holds[s - 1] = true;
+        state.add(row.seconds * 1000000, holds, steps);
+    }
+    std::vector<funnel::Start> out(static_cast<std::size_t>(std::max<std::int64_t>(state.size(), 1)));
+    out.resize(static_cast<std::size_t>(state.starts(out.data(), eventml::core::StopCheck())));
+    return out;
+}
+std::vector<int> converted_flags(const std::vector<funnel::Start>& starts) {
+    std::vector<int> flags;
+    for (const funnel::Start& s : starts) flags.push_back(s.converted ? 1 : 0);
+    return flags;
+}
+
+TEST(FunnelTrends, EachStepOneEventFollowsItsOwnChain) {
+    const std::int64_t h = 3600;
+    EXPECT_EQ(converted_flags(starts_of({{10 * h, {1}}, {11 * h, {2}}, {12 * h, {3}}}, 3, 3 * h)), std::vector<int>({1}));
+    EXPECT_EQ(converted_flags(starts_of({{10 * h, {1}}, {11 * h, {2}}, {14 * h, {3}}}, 3, 3 * h)), std::vector<int>({0}));
+    // A later step-1 event neither restarts the earlier chain nor breaks it,
+    // and its own chain starts afresh: a@0 b@5 a@8 c@12, window 10.
+    const std::vector<Marked> rows = {{100, {1}}, {105, {2}}, {108, {1}}, {112, {3}}};
+    EXPECT_EQ(converted_flags(starts_of(rows, 3, 10)), std::vector<int>({0, 0}));
+    EXPECT_EQ(converted_flags(starts_of(rows, 3, 12)), std::vector<int>({1, 0}));
+    EXPECT_EQ(converted_flags(starts_of({{100, {1}}, {101, {1}}, {102, {2}}}, 2, 10)), std::vector<int>({1, 1}));
+    // strict_order: another step's event breaks the chain, a later step 1 does not.
+    EXPECT_EQ(converted_flags(starts_of({{100, {1}}, {101, {1}}, {102, {2}}}, 2, 10, funnel::kStrictOrder)),
+              std::vector<int>({1, 1}));
+    // Unordered: all steps in the window from the step-1 event.
+    EXPECT_EQ(converted_flags(starts_of({{100, {2}}, {101, {1}}, {105, {3}}, {120, {1}}}, 3, 10, funnel::kUnordered)),
+              std::vector<int>({0, 0}));
+    EXPECT_EQ(converted_flags(starts_of({{100, {1}}, {101, {3}}, {105, {2}}}, 3, 10, funnel::kUnordered)),
+              std::vector<int>({1}));
+    const auto times = starts_of(rows, 3, 10);
+    EXPECT_EQ(times[1].time, 108 * 1000000);
+    EXPECT_TRUE(starts_of({}, 2, 10).empty());
 }
 
 TEST(Retention, FirstConditionGatesTheOthers) {
