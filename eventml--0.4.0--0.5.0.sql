@@ -5,6 +5,8 @@
 --     library only);
 --   - funnel_trends (PostHog's conversion trends), with its helper
 --     eventml_funnel_starts;
+--   - funnel_drivers (funnel correlation with odds ratios, intervals, Fisher's
+--     exact test and Benjamini-Hochberg q-values), with eventml_two_by_two;
 --   - path_match_events (ClickHouse's sequenceMatchEvents);
 --   - path_match and path_count with a time limit on the whole match (within);
 --   - patterns accept numbers with a leading '+', as ClickHouse's parser does
@@ -273,5 +275,98 @@ BEGIN
         ORDER BY r.p
         $sql$, conditions, source)
     USING steps, "window", period, mode;
+END
+$$;
+
+-- funnel_drivers (as in src/sql/reports.sql).
+-- eventml_two_by_two(a, b, c, d): a 2x2 table's Wald odds ratio with its
+-- 95 % interval and Fisher's exact two-sided p-value (core two_by_two).
+CREATE FUNCTION eventml_two_by_two(a bigint, b bigint, c bigint, d bigint, OUT odds_ratio float8, OUT ci_low float8,
+                                   OUT ci_high float8, OUT p_value float8)
+AS 'MODULE_PATHNAME', 'eventml_two_by_two' LANGUAGE C STRICT IMMUTABLE PARALLEL SAFE;
+
+-- eventml_bh_adjust(p): Benjamini-Hochberg adjusted p-values (R's
+-- p.adjust(p, "BH")), in p's order.
+CREATE FUNCTION eventml_bh_adjust(p float8[]) RETURNS float8[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT pg_catalog.array_agg(y.q ORDER BY y.i)
+    FROM (SELECT x.i, LEAST(1, pg_catalog.min(x.v OPERATOR(pg_catalog.*) x.m OPERATOR(pg_catalog./) x.r)
+                                   OVER (ORDER BY x.r DESC ROWS UNBOUNDED PRECEDING)) AS q
+          FROM (SELECT u.i, u.v, pg_catalog.row_number() OVER (ORDER BY u.v, u.i) AS r,
+                       pg_catalog.count(*) OVER () AS m
+                FROM pg_catalog.unnest(p) WITH ORDINALITY AS u(v, i)) AS x) AS y
+$$;
+
+-- funnel_drivers: for each event other than the steps, among the entities
+-- that reached step 1, how many that converted (reached the last step) and
+-- how many that did not had done it (before the chain reached the last
+-- step, for those that converted; at any time, for the others); the 2x2
+-- table's statistics, and Benjamini-Hochberg q-values across the events
+-- that at least min_entities entities did.
+CREATE FUNCTION funnel_drivers(events text, steps text[], "window" interval, mode text DEFAULT NULL,
+                               min_entities int DEFAULT 25)
+RETURNS TABLE (event text, converted_with bigint, converted_without bigint, not_converted_with bigint,
+               not_converted_without bigint, odds_ratio float8, ci_low float8, ci_high float8, p_value float8,
+               q_value float8)
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+AS $$
+DECLARE
+    source text := @extschema@.eventml_events_sql('funnel_drivers', events);
+    n int := pg_catalog.cardinality(steps);
+    conditions text;
+BEGIN
+    IF steps IS NULL OR n OPERATOR(pg_catalog.<) 2 THEN
+        RAISE EXCEPTION 'funnel_drivers: steps must name at least two events, got %', coalesce(n, 0)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF min_entities IS NULL OR min_entities OPERATOR(pg_catalog.<) 1 THEN
+        RAISE EXCEPTION 'funnel_drivers: min_entities must be at least 1, got %', min_entities
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
+    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        WITH marked AS MATERIALIZED (
+            SELECT e.entity, e.ts, e.event,
+                   @extschema@.funnel_times(e.ts, $2, %s%s) OVER (PARTITION BY e.entity) AS t
+            FROM (%s) AS e),
+        entered AS (
+            SELECT pg_catalog.count(*) FILTER (WHERE x.converted) AS converted,
+                   pg_catalog.count(*) FILTER (WHERE NOT x.converted) AS dropped
+            FROM (SELECT pg_catalog.bool_or(pg_catalog.cardinality(m.t) OPERATOR(pg_catalog.=) $4) AS converted
+                  FROM marked AS m WHERE pg_catalog.cardinality(m.t) OPERATOR(pg_catalog.>=) 1 GROUP BY m.entity) AS x),
+        done AS (
+            SELECT d.event, pg_catalog.count(*) FILTER (WHERE d.converted) AS converted_with,
+                   pg_catalog.count(*) FILTER (WHERE NOT d.converted) AS dropped_with
+            FROM (SELECT m.entity, m.event, pg_catalog.cardinality(m.t) OPERATOR(pg_catalog.=) $4 AS converted
+                  FROM marked AS m
+                  WHERE pg_catalog.cardinality(m.t) OPERATOR(pg_catalog.>=) 1 AND m.event IS NOT NULL
+                    AND m.event OPERATOR(pg_catalog.<>) ALL ($1)
+                    AND (pg_catalog.cardinality(m.t) OPERATOR(pg_catalog.<) $4 OR m.ts OPERATOR(pg_catalog.<) m.t[$4])
+                  GROUP BY m.entity, m.event, 3) AS d
+            GROUP BY d.event
+            HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>=) $5),
+        tested AS (
+            SELECT d.event, d.converted_with, g.converted OPERATOR(pg_catalog.-) d.converted_with AS converted_without,
+                   d.dropped_with, g.dropped OPERATOR(pg_catalog.-) d.dropped_with AS dropped_without,
+                   @extschema@.eventml_two_by_two(d.converted_with, g.converted OPERATOR(pg_catalog.-) d.converted_with,
+                                                  d.dropped_with, g.dropped OPERATOR(pg_catalog.-) d.dropped_with) AS s
+            FROM done AS d CROSS JOIN entered AS g),
+        listed AS (
+            SELECT pg_catalog.array_agg(t.event ORDER BY (t.s).p_value, t.event) AS events,
+                   pg_catalog.array_agg((t.s).p_value ORDER BY (t.s).p_value, t.event) AS p
+            FROM tested AS t),
+        adjusted AS (
+            SELECT u.event, u.q, u.r
+            FROM listed AS l,
+                 ROWS FROM (pg_catalog.unnest(l.events), pg_catalog.unnest(@extschema@.eventml_bh_adjust(l.p)))
+                     WITH ORDINALITY AS u(event, q, r))
+        SELECT t.event, t.converted_with, t.converted_without, t.dropped_with, t.dropped_without,
+               (t.s).odds_ratio, (t.s).ci_low, (t.s).ci_high, (t.s).p_value, a.q
+        FROM tested AS t JOIN adjusted AS a ON a.event OPERATOR(pg_catalog.=) t.event
+        ORDER BY a.r
+        $sql$, CASE WHEN mode IS NULL THEN '' ELSE '$3, ' END, conditions, source)
+    USING steps, "window", mode, n, min_entities;
 END
 $$;

@@ -130,6 +130,44 @@ SELECT * FROM funnel_trends($$SELECT * FROM (VALUES (1, timestamptz '2026-01-01 
                                 (2, '2026-01-03 09:00', 'view'), (2, '2026-01-03 09:05', 'cart')) v$$,
                             ARRAY['view', 'cart', 'buy'], '1 hour', 'day', 'unordered');
 
+-- ---- funnel_drivers -----------------------------------------------------
+-- The statistics against R (test/r/drivers_reference.R: fisher.test's
+-- two-sided p-value, p.adjust(, "BH"), the Wald odds ratio and interval),
+-- 20 tables with zeros, ties and large counts: equal to 1e-10 relative.
+CREATE TABLE drivers_expected (id int, a bigint, b bigint, c bigint, d bigint, odds_ratio float8, ci_low float8,
+                               ci_high float8, p_value float8, q_value float8);
+\copy drivers_expected FROM 'test/data/drivers/expected.csv' WITH (FORMAT csv, HEADER)
+CREATE FUNCTION close_to(x float8, y float8) RETURNS boolean LANGUAGE sql AS
+$$ SELECT abs(x - y) <= 1e-10 * greatest(abs(x), abs(y), 1e-300) $$;
+SELECT count(*) AS tables,
+       count(*) FILTER (WHERE close_to((s).odds_ratio, r.odds_ratio) AND close_to((s).ci_low, r.ci_low)
+                        AND close_to((s).ci_high, r.ci_high) AND close_to((s).p_value, r.p_value)) AS equal_stats,
+       count(*) FILTER (WHERE close_to(q.q, r.q_value)) AS equal_q
+FROM (SELECT r.*, eventml_two_by_two(r.a, r.b, r.c, r.d) AS s FROM drivers_expected r) r
+JOIN (SELECT u.i, u.q FROM unnest(eventml_bh_adjust((SELECT array_agg(p_value ORDER BY id) FROM drivers_expected)))
+                           WITH ORDINALITY AS u(q, i)) q ON q.i = r.id;
+-- Entities that reached view; converted: reached buy within a day. An event
+-- counts for a converted entity when done before its buy, for the others
+-- at any time; events fewer than 5 entities did are left out. Against the
+-- same counts in plain SQL (on funnel_times' chains).
+SELECT event, converted_with, converted_without, not_converted_with, not_converted_without,
+       round(odds_ratio::numeric, 4) AS odds_ratio, round(ci_low::numeric, 4) AS ci_low,
+       round(ci_high::numeric, 4) AS ci_high, round(p_value::numeric, 6) AS p_value, round(q_value::numeric, 6) AS q_value
+FROM funnel_drivers('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'buy'], '1 day', NULL, 5);
+WITH ev AS (SELECT * FROM report_events WHERE user_id IS NOT NULL AND ts IS NOT NULL),
+chains AS (SELECT user_id, funnel_times(ts, '1 day', event = 'view', event = 'buy') AS t FROM ev GROUP BY user_id),
+entered AS (SELECT user_id, cardinality(t) = 2 AS converted, t[2] AS done FROM chains WHERE cardinality(t) >= 1),
+did AS (SELECT DISTINCT e.user_id, e.event, n.converted FROM ev e JOIN entered n USING (user_id)
+        WHERE e.event NOT IN ('view', 'buy') AND (NOT n.converted OR e.ts < n.done)),
+counted AS (SELECT event, count(*) FILTER (WHERE converted) AS cw, count(*) FILTER (WHERE NOT converted) AS dw
+            FROM did GROUP BY event HAVING count(*) >= 5),
+totals AS (SELECT count(*) FILTER (WHERE converted) AS c, count(*) FILTER (WHERE NOT converted) AS d FROM entered)
+SELECT count(*) AS events,
+       count(*) FILTER (WHERE f.converted_with = p.cw AND f.converted_without = t.c - p.cw
+                        AND f.not_converted_with = p.dw AND f.not_converted_without = t.d - p.dw) AS equal
+FROM funnel_drivers('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'buy'], '1 day', NULL, 5) f
+FULL JOIN counted p USING (event) CROSS JOIN totals t;
+
 -- ---- retention_matrix ---------------------------------------------------
 -- The pure-SQL side, with date_trunc and interval arithmetic.
 CREATE FUNCTION retention_reference(period text, periods int, as_of timestamptz, start_event text,
@@ -346,6 +384,9 @@ SELECT error_of(q) FROM (VALUES
     ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', 'strict')$$),
     ($$SELECT * FROM funnel_report('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', NULL, ARRAY['b'])$$),
     ($$SELECT * FROM funnel_trends('SELECT user_id, ts, event FROM report_events', '{}', '1 day', 'week')$$),
+    ($$SELECT * FROM funnel_drivers('SELECT user_id, ts, event FROM report_events', ARRAY['view'], '1 day')$$),
+    ($$SELECT * FROM funnel_drivers('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'buy'], '1 day', NULL, 0)$$),
+    ($$SELECT eventml_two_by_two(1, -2, 3, 4)$$),
     ($$SELECT * FROM funnel_trends('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', 'year')$$),
     ($$SELECT * FROM funnel_trends('SELECT user_id, ts FROM report_events', ARRAY['a'], '1 day', 'week')$$),
     ($$SELECT * FROM funnel_report(NULL, ARRAY['a'], '1 day')$$),

@@ -46,7 +46,13 @@ SELECT ARRAY[(SELECT array_agg(f::text) FROM funnel_report('SELECT * FROM securi
              (SELECT array_agg(r::text) FROM retention_matrix('SELECT * FROM security_test.report_rows', 'week', 3) r)::text,
              (SELECT array_agg(l::text) FROM lifecycle('SELECT * FROM security_test.report_rows', 'week') l)::text,
              (SELECT array_agg(s::text) FROM stickiness('SELECT * FROM security_test.report_rows', 'day') s)::text,
-             (SELECT array_agg(s::text) FROM sessions('SELECT * FROM security_test.report_rows', '1 day') s)::text]
+             (SELECT array_agg(s::text) FROM sessions('SELECT * FROM security_test.report_rows', '1 day') s)::text,
+             (SELECT array_agg(f::text) FROM funnel_report('SELECT * FROM security_test.report_rows', ARRAY['a', 'b'], '3 days',
+                                                           'unordered', ARRAY['c']) f)::text,
+             (SELECT array_agg(t::text) FROM funnel_trends('SELECT * FROM security_test.report_rows', ARRAY['a', 'b'], '3 days',
+                                                           'week') t)::text,
+             (SELECT array_agg(d::text) FROM funnel_drivers('SELECT * FROM security_test.report_rows', ARRAY['a', 'b'], '3 days',
+                                                            NULL, 1) d)::text]
 $$;
 CREATE TABLE reports_before AS SELECT all_reports() AS r;
 SET search_path = evil, security_test, public, pg_catalog;

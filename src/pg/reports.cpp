@@ -1,8 +1,10 @@
 // SQL glue for the reports (src/sql/reports.sql): the first-touch aggregate
 // behind funnel_report's breakdown, period indexes in the session's TimeZone,
-// the active periods of an entity, the cohort and lifecycle counts, and the
-// shape of a report's events query.
+// the active periods of an entity, the cohort and lifecycle counts, the
+// statistics of funnel_drivers' tables, and the shape of a report's events
+// query.
 #include "aggregate.hpp"
+#include "distributions.hpp"
 #include "reports.hpp"
 
 #include <climits>
@@ -235,4 +237,25 @@ EVENTML_FUNCTION(eventml_query_columns) {
     }
     SPI_finish();
     return (Datum)0;
+}
+
+// eventml_two_by_two(a, b, c, d): funnel_drivers' statistics of one 2x2
+// table (core two_by_two). STRICT; an ERROR for a negative count.
+EVENTML_FUNCTION(eventml_two_by_two) {
+    int64 cells[4];
+    for (int i = 0; i < 4; ++i) {
+        cells[i] = PG_GETARG_INT64(i);
+        if (cells[i] < 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("eventml_two_by_two: counts must not be negative, got %lld",
+                                   static_cast<long long>(cells[i]))));
+    }
+    eventml::core::TwoByTwo t{};
+    eventml::pg::guarded("funnel_drivers", [&] {
+        t = eventml::core::two_by_two(cells[0], cells[1], cells[2], cells[3], eventml::pg::interrupt_check());
+    });
+    return eventml::pg::result_row(
+        fcinfo, "funnel_drivers",
+        "odds_ratio double precision, ci_low double precision, ci_high double precision, p_value double precision",
+        {Float8GetDatum(t.odds_ratio), Float8GetDatum(t.ci_low), Float8GetDatum(t.ci_high), Float8GetDatum(t.p_value)});
 }
