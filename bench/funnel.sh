@@ -24,6 +24,22 @@ CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
      'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
      $$SELECT max(l) FROM (SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy') AS l
                           FROM events GROUP BY user_id) s$$, 3),
+    ('funnel_excluding vs count(*)',
+     'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
+     $$SELECT max(l) FROM (SELECT funnel_excluding(ts, '1 hour', '', event = 'search', event = 'view', event = 'cart',
+                                                   event = 'buy') AS l
+                          FROM events GROUP BY user_id) s$$, 3),
+    ('funnel unordered vs count(*)',
+     'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
+     $$SELECT max(l) FROM (SELECT funnel(ts, '1 hour', 'unordered', event = 'view', event = 'cart', event = 'buy') AS l
+                          FROM events GROUP BY user_id) s$$, 3),
+    ('funnel_trends (day) vs count(*)',
+     'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
+     $$SELECT count(t) FROM funnel_trends('SELECT user_id, ts, event FROM events', ARRAY['view', 'cart', 'buy'],
+                                          '1 hour', 'day') t$$, 1),
+    ('funnel_drivers vs count(*)',
+     'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
+     $$SELECT count(d) FROM funnel_drivers('SELECT user_id, ts, event FROM events', ARRAY['view', 'buy'], '1 hour') d$$, 1),
     ('funnel vs pure-SQL LATERAL',
      $$SELECT max(l) FROM (SELECT funnel(ts, '1 hour', event = 'view', event = 'cart', event = 'buy') AS l
                           FROM events GROUP BY user_id) s$$,

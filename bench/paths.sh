@@ -31,7 +31,17 @@ CREATE TEMP VIEW queries (what, floor, query, runs) AS VALUES
     ('path_count untimed vs count(*)',
      'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
      $$SELECT sum(c) FROM (SELECT path_count('(?1).*(?2).*(?3)', ts, event = 'view', event = 'cart', event = 'buy') AS c
-                          FROM events GROUP BY user_id) s$$, 3);
+                          FROM events GROUP BY user_id) s$$, 3),
+    ('path_match_events vs count(*)',
+     'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
+     $$SELECT sum(cardinality(m)) FROM (
+         SELECT path_match_events('(?1).*(?2).*(?3)', ts, event = 'view', event = 'cart', event = 'buy') AS m
+         FROM events GROUP BY user_id) s$$, 3),
+    ('path_match within 1 hour vs count(*)',
+     'SELECT max(c) FROM (SELECT count(*) AS c FROM events GROUP BY user_id) s',
+     $$SELECT count(*) FILTER (WHERE m) FROM (
+         SELECT path_match('(?1).*(?2).*(?3)', ts, interval '1 hour', event = 'view', event = 'cart', event = 'buy') AS m
+         FROM events GROUP BY user_id) s$$, 3);
 SQL
 
 start_clickhouse_events
