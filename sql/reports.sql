@@ -387,6 +387,7 @@ SELECT error_of(q) FROM (VALUES
     ($$SELECT * FROM funnel_drivers('SELECT user_id, ts, event FROM report_events', ARRAY['view'], '1 day')$$),
     ($$SELECT * FROM funnel_drivers('SELECT user_id, ts, event FROM report_events', ARRAY['view', 'buy'], '1 day', NULL, 0)$$),
     ($$SELECT eventml_two_by_two(1, -2, 3, 4)$$),
+    ($$SELECT eventml_two_by_two(1, 2, 3, 9000000000000)$$),
     ($$SELECT * FROM funnel_trends('SELECT user_id, ts, event FROM report_events', ARRAY['a'], '1 day', 'year')$$),
     ($$SELECT * FROM funnel_trends('SELECT user_id, ts FROM report_events', ARRAY['a'], '1 day', 'week')$$),
     ($$SELECT * FROM funnel_report(NULL, ARRAY['a'], '1 day')$$),

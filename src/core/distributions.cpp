@@ -64,6 +64,10 @@ TwoByTwo two_by_two(std::int64_t a, std::int64_t b, std::int64_t c, std::int64_t
     // so no factorial of a large count is ever formed.
     const std::int64_t m = a + c, n = b + d, k = a + b;
     const std::int64_t lo = std::max<std::int64_t>(0, k - n), hi = std::min(k, m);
+    if (a > kMaxTableCount || b > kMaxTableCount || c > kMaxTableCount || d > kMaxTableCount)
+        fail(ErrorKind::LimitExceeded, "a 2x2 table takes counts up to %lld, got %lld, %lld, %lld, %lld",
+             static_cast<long long>(kMaxTableCount), static_cast<long long>(a), static_cast<long long>(b),
+             static_cast<long long>(c), static_cast<long long>(d));
     const auto step = [&](std::int64_t x) {  // log P(x + 1) - log P(x)
         return std::log(static_cast<double>(m - x)) + std::log(static_cast<double>(k - x)) -
                std::log(static_cast<double>(x + 1)) - std::log(static_cast<double>(n - k + x + 1));

@@ -28,6 +28,9 @@ double normal_quantile(double p);
 // exp(log OR +- z sqrt(1/a + 1/b + 1/c + 1/d)), 0.5 added to every cell when
 // one is 0 (Haldane-Anscombe). Reads the hypergeometric support twice, so
 // its cost is linear in min(a + b, a + c); polls stop as it goes.
+// Counts above this are LimitExceeded (the test reads the support, so a
+// bound on it bounds the time).
+constexpr std::int64_t kMaxTableCount = std::int64_t{1} << 31;
 struct TwoByTwo {
     double odds_ratio, ci_low, ci_high, p_value;
 };
