@@ -91,9 +91,7 @@ EVENTML_FUNCTION(funnel_times_final) {
     const funnel::Chain chain = deepest(fcinfo);
     if (chain.level == funnel::kExcluded) PG_RETURN_NULL();
     const Oid element = get_element_type(get_fn_expr_rettype(fcinfo->flinfo));
-    Datum times[funnel::kMaxSteps];
-    for (int i = 0; i < chain.level; ++i) times[i] = Int64GetDatum(chain.times[i]);
-    PG_RETURN_ARRAYTYPE_P(construct_array(times, chain.level, element, sizeof(int64), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+    PG_RETURN_ARRAYTYPE_P(eventml::pg::make_int8_array(chain.times, chain.level, element));
 }
 
 // eventml_funnel_starts' final (funnel_trends): the step-1 events in time
@@ -108,15 +106,15 @@ EVENTML_FUNCTION(funnel_starts_final) {
     int64 found = 0;
     guarded("funnel_trends", [&] { found = state->starts(starts, eventml::pg::interrupt_check()); });
     const int n = static_cast<int>(found);
-    auto* times = static_cast<Datum*>(palloc(sizeof(Datum) * room));
+    auto* times = static_cast<int64*>(palloc(sizeof(int64) * room));
     auto* converted = static_cast<Datum*>(palloc(sizeof(Datum) * room));
     for (int i = 0; i < n; ++i) {
-        times[i] = Int64GetDatum(starts[i].time);
+        times[i] = starts[i].time;
         converted[i] = BoolGetDatum(starts[i].converted);
     }
     return eventml::pg::result_row(
         fcinfo, "funnel_trends", "starts timestamp with time zone[], converted boolean[]",
-        {PointerGetDatum(construct_array(times, n, TIMESTAMPTZOID, sizeof(int64), true, TYPALIGN_DOUBLE)),
+        {PointerGetDatum(eventml::pg::make_int8_array(times, n, TIMESTAMPTZOID)),
          PointerGetDatum(construct_array(converted, n, BOOLOID, 1, true, TYPALIGN_CHAR))});
 }
 

@@ -233,9 +233,7 @@ EVENTML_FUNCTION(path_match_events_final) {
     guarded("path_match_events", [&] {
         taken = state->match_events(pattern->actions, pattern->count, times, eventml::pg::interrupt_check());
     });
-    static_assert(sizeof(Datum) == sizeof(int64), "timestamps are passed by value");
-    PG_RETURN_ARRAYTYPE_P(construct_array(reinterpret_cast<Datum*>(times), static_cast<int>(taken), element,
-                                          sizeof(int64), true, TYPALIGN_DOUBLE));
+    PG_RETURN_ARRAYTYPE_P(eventml::pg::make_int8_array(times, static_cast<int>(taken), element));
 }
 
 EVENTML_FUNCTION(path_next_final) {

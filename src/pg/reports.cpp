@@ -123,10 +123,7 @@ EVENTML_FUNCTION(eventml_period_set_final) {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
     auto* state = reinterpret_cast<reports::PeriodSet*>(PG_GETARG_POINTER(0));
     eventml::pg::guarded("eventml_period_set", [&] { state->compact(); });
-    static_assert(sizeof(Datum) == sizeof(int64), "bigint is passed by value");
-    PG_RETURN_ARRAYTYPE_P(construct_array(reinterpret_cast<Datum*>(const_cast<int64*>(state->data())),
-                                          static_cast<int>(state->size()), INT8OID, sizeof(int64), true,
-                                          TYPALIGN_DOUBLE));
+    PG_RETURN_ARRAYTYPE_P(eventml::pg::make_int8_array(state->data(), static_cast<int>(state->size()), INT8OID));
 }
 
 // eventml_retention_counts_trans(state, cohort, returns, observed, periods,

@@ -4,6 +4,7 @@
 #include "aggregate.hpp"
 #include "sessions.hpp"
 
+#include <algorithm>
 #include <new>
 
 extern "C" {
@@ -153,9 +154,9 @@ ArrayType* text_array(const sessions::Session* list, int count, bool first) {
 }
 
 ArrayType* int8_array(const sessions::Session* list, int count, Oid type, int64 sessions::Session::*field) {
-    auto* datums = static_cast<Datum*>(palloc(sizeof(Datum) * count));
-    for (int i = 0; i < count; ++i) datums[i] = Int64GetDatum(list[i].*field);
-    return construct_array(datums, count, type, sizeof(int64), true, TYPALIGN_DOUBLE);
+    auto* values = static_cast<int64*>(palloc(sizeof(int64) * std::max(count, 1)));
+    for (int i = 0; i < count; ++i) values[i] = list[i].*field;
+    return eventml::pg::make_int8_array(values, count, type);
 }
 
 }  // namespace

@@ -83,6 +83,12 @@ void require_array_size(int64 rows, int cols, const char* function) {
                                static_cast<long long>(rows))));
 }
 
+ArrayType* make_int8_array(const int64* values, int length, Oid type) {
+    static_assert(sizeof(Datum) == sizeof(int64), "8-byte types are passed by value");
+    return construct_array(reinterpret_cast<Datum*>(const_cast<int64*>(values)), length, type, sizeof(int64), true,
+                           TYPALIGN_DOUBLE);
+}
+
 ArrayType* make_int8_matrix(const int64* values, const bool* nulls, int rows, int cols) {
     const int64 count = static_cast<int64>(rows) * cols;
     Datum* datums = static_cast<Datum*>(MemoryContextAllocHuge(CurrentMemoryContext, sizeof(Datum) * count));

@@ -39,6 +39,9 @@ struct Int8Array {
     int length;
 };
 Int8Array read_int8_array(ArrayType* array, const char* function, const char* argument);
+// A 1-D array of an 8-byte pass-by-value type (bigint, timestamptz or
+// timestamp: type) from int64 values.
+ArrayType* make_int8_array(const int64* values, int length, Oid type);
 // A rows×cols bigint[][] (two dimensions even for one row; rows >= 1) from
 // row-major values, with optional NULL flags.
 ArrayType* make_int8_matrix(const int64* values, const bool* nulls, int rows, int cols);
