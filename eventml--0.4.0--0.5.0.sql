@@ -1,6 +1,7 @@
 -- eventml 0.4.0 -> 0.5.0: funnels and paths beyond ClickHouse.
 --   - funnel_excluding and funnel_times_excluding (PostHog's exclusion
---     steps), and funnel_report's exclusions argument;
+--     steps), and funnel_report's exclusions argument (the funnel reports'
+--     step conditions now come from one helper, eventml_step_conditions);
 --   - funnel mode 'unordered' (PostHog's any-order funnel; a change in the
 --     library only);
 --   - funnel_trends (PostHog's conversion trends), with its helper
@@ -165,6 +166,15 @@ CREATE AGGREGATE funnel_times_excluding(ts timestamp, "window" interval, mode te
     SFUNC = funnel_trans, STYPE = internal, FINALFUNC = funnel_times_final_ts, COMBINEFUNC = funnel_combine,
     SERIALFUNC = funnel_serialize, DESERIALFUNC = funnel_deserialize, PARALLEL = SAFE);
 
+-- A funnel's step conditions over the events query as SQL text, for steps
+-- bound as $1: e.event = $1[1], ..., e.event = $1[n].
+CREATE FUNCTION eventml_step_conditions(n int) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
+    FROM pg_catalog.generate_series(1, n) AS i
+$$;
+
 -- funnel_report gains exclusions (a new argument: the old function is replaced).
 DROP FUNCTION funnel_report(text, text[], interval, text);
 -- funnel_report: per breakdown and step, the entities whose funnel level
@@ -190,8 +200,7 @@ BEGIN
         RAISE EXCEPTION 'funnel_report: exclusions need a funnel of at least 2 steps, got 1'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
-    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    conditions := @extschema@.eventml_step_conditions(n);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
         WITH per_entity AS (
             SELECT @extschema@.eventml_first_value(e.ts, e.extra) AS breakdown,
@@ -256,8 +265,7 @@ BEGIN
         RAISE EXCEPTION 'funnel_trends: steps must name at least one event' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM @extschema@.eventml_check_period('funnel_trends', period);
-    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
-    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    conditions := @extschema@.eventml_step_conditions(n);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
         WITH entries AS (
             SELECT @extschema@.eventml_period_index($3, s.t) AS p, pg_catalog.bool_or(s.converted) AS converted
@@ -324,8 +332,7 @@ BEGIN
         RAISE EXCEPTION 'funnel_drivers: min_entities must be at least 1, got %', min_entities
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
-    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    conditions := @extschema@.eventml_step_conditions(n);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
         WITH marked AS MATERIALIZED (
             SELECT e.entity, e.ts, e.event,

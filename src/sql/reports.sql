@@ -186,6 +186,15 @@ CREATE AGGREGATE eventml_lifecycle_counts(active bigint[], observed bigint) (
     DESERIALFUNC = eventml_lifecycle_counts_deserialize, PARALLEL = SAFE
 );
 
+-- A funnel's step conditions over the events query as SQL text, for steps
+-- bound as $1: e.event = $1[1], ..., e.event = $1[n].
+CREATE FUNCTION eventml_step_conditions(n int) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
+    FROM pg_catalog.generate_series(1, n) AS i
+$$;
+
 -- funnel_report: per breakdown and step, the entities whose funnel level
 -- reaches the step, conversion from step 1 and from the step before, and the
 -- median and mean time from the previous step of their funnel_times chain.
@@ -209,8 +218,7 @@ BEGIN
         RAISE EXCEPTION 'funnel_report: exclusions need a funnel of at least 2 steps, got 1'
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
-    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    conditions := @extschema@.eventml_step_conditions(n);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
         WITH per_entity AS (
             SELECT @extschema@.eventml_first_value(e.ts, e.extra) AS breakdown,
@@ -274,8 +282,7 @@ BEGIN
         RAISE EXCEPTION 'funnel_trends: steps must name at least one event' USING ERRCODE = 'invalid_parameter_value';
     END IF;
     PERFORM @extschema@.eventml_check_period('funnel_trends', period);
-    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
-    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    conditions := @extschema@.eventml_step_conditions(n);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
         WITH entries AS (
             SELECT @extschema@.eventml_period_index($3, s.t) AS p, pg_catalog.bool_or(s.converted) AS converted
@@ -341,8 +348,7 @@ BEGIN
         RAISE EXCEPTION 'funnel_drivers: min_entities must be at least 1, got %', min_entities
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT pg_catalog.string_agg(pg_catalog.format('e.event OPERATOR(pg_catalog.=) $1[%s]', i), ', ' ORDER BY i)
-    INTO conditions FROM pg_catalog.generate_series(1, n) AS i;
+    conditions := @extschema@.eventml_step_conditions(n);
     RETURN QUERY EXECUTE pg_catalog.format($sql$
         WITH marked AS MATERIALIZED (
             SELECT e.entity, e.ts, e.event,
