@@ -391,6 +391,17 @@ TEST(FunnelTrends, EachStepOneEventFollowsItsOwnChain) {
     EXPECT_TRUE(starts_of({}, 2, 10).empty());
 }
 
+// Following every step-1 event through its window is bounded: 15,000 step-1
+// events in one window read some 1.1e8 events, past kMaxTrendEvents.
+TEST(FunnelTrends, WorkIsBounded) {
+    std::vector<Marked> rows;
+    for (int i = 0; i < 15000; ++i) rows.push_back({100 + i / 1000, {1}});
+    EXPECT_EQ(state_test::error_kind([&] { starts_of(rows, 2, 3600, funnel::kUnordered); }),
+              ErrorKind::LimitExceeded);
+    rows.resize(1000);
+    EXPECT_EQ(starts_of(rows, 2, 3600, funnel::kUnordered).size(), 1000u);
+}
+
 TEST(Retention, FirstConditionGatesTheOthers) {
     const bool row1[] = {false, true, false};
     const bool row2[] = {false, false, true};
